@@ -1,0 +1,120 @@
+"""One translator and formatter for every front end (terminal, Telegram, reminders).
+
+Catalogs live in `locales/<lang>/LC_MESSAGES/<domain>.po`, one gettext domain per room
+(`dialogs`, `bot`, `booking`) so each room owns its texts; here they are merged into one
+catalog per language. Money and dates are formatted by Babel (CLDR), never by hand.
+"""
+
+from __future__ import annotations
+
+import io
+from datetime import date, datetime
+from decimal import ROUND_HALF_UP, Decimal
+from functools import cache
+from pathlib import Path
+from typing import Final, Literal
+from zoneinfo import ZoneInfo
+
+from babel.dates import format_date as _babel_format_date
+from babel.dates import format_datetime as _babel_format_datetime
+from babel.messages.mofile import write_mo
+from babel.messages.pofile import read_po
+from babel.numbers import format_decimal
+from babel.support import NullTranslations, Translations
+
+Language = Literal["kk", "ru"]
+LANGUAGES: Final[tuple[Language, ...]] = ("kk", "ru")
+LOCALES_DIR: Final = Path(__file__).resolve().parent.parent / "locales"
+KZ_TIME: Final = ZoneInfo("Asia/Almaty")
+TENGE_SIGN: Final = "₸"
+
+
+def domains() -> list[str]:
+    """Every gettext domain that has a template (`locales/<domain>.pot`)."""
+    return sorted(p.stem for p in LOCALES_DIR.glob("*.pot"))
+
+
+def _load_domain(lang: Language, domain: str) -> NullTranslations:
+    folder = LOCALES_DIR / lang / "LC_MESSAGES"
+    mo, po = folder / f"{domain}.mo", folder / f"{domain}.po"
+    if mo.exists() and (not po.exists() or mo.stat().st_mtime >= po.stat().st_mtime):
+        with mo.open("rb") as fp:
+            return Translations(fp, domain=domain)
+    if po.exists():  # not compiled yet (fresh checkout): compile in memory, same result
+        with po.open("rb") as fp:
+            catalog = read_po(fp, locale=lang, domain=domain)
+        buffer = io.BytesIO()
+        write_mo(buffer, catalog)
+        buffer.seek(0)
+        return Translations(buffer, domain=domain)
+    return NullTranslations()
+
+
+@cache
+def translations(lang: Language) -> NullTranslations:
+    """All domains of one language merged into one catalog (cached for the process)."""
+    merged: NullTranslations = Translations()
+    for domain in domains():
+        loaded = _load_domain(lang, domain)
+        if isinstance(merged, Translations) and isinstance(loaded, Translations):
+            merged.merge(loaded)
+    return merged
+
+
+def gettext(lang: Language, message: str) -> str:
+    return translations(lang).gettext(message)
+
+
+def ngettext(lang: Language, singular: str, plural: str, n: int) -> str:
+    return translations(lang).ngettext(singular, plural, n)
+
+
+def whole_tenge(amount: Decimal) -> Decimal:
+    """Round half-up to whole tenge, the way amounts are paid."""
+    return amount.quantize(Decimal(1), rounding=ROUND_HALF_UP)
+
+
+def format_money(amount: Decimal | int, lang: Language) -> str:
+    """Whole tenge with locale grouping and the ₸ sign: `1 234 567 ₸` (narrow no-break spaces)."""
+    number = format_decimal(whole_tenge(Decimal(amount)), format="#,##0", locale=lang)
+    return f"{number}\u00a0{TENGE_SIGN}"
+
+
+def format_date(day: date, lang: Language, *, fmt: str = "long") -> str:
+    return str(_babel_format_date(day, format=fmt, locale=lang))
+
+
+def format_local_datetime(moment: datetime, lang: Language, *, fmt: str = "d MMMM, HH:mm") -> str:
+    """A UTC (aware) moment shown in Kazakhstan's time zone, in the user's language."""
+    return str(_babel_format_datetime(moment, format=fmt, tzinfo=KZ_TIME, locale=lang))
+
+
+def format_month_range(start: date, end: date, lang: Language) -> str:
+    """A calendar quarter as months in words, e.g. `октябрь–декабрь 2025` / `қазан–желтоқсан 2025`."""
+    first = str(_babel_format_date(start, format="LLLL", locale=lang))
+    if start.year == end.year:
+        last = str(_babel_format_date(end, format="LLLL y", locale=lang))
+    else:
+        first = str(_babel_format_date(start, format="LLLL y", locale=lang))
+        last = str(_babel_format_date(end, format="LLLL y", locale=lang))
+    return f"{first}–{last}".replace(" г.", "").lower()
+
+
+def compile_catalogs() -> list[Path]:
+    """Compile every `.po` into `.mo` (run at install/test time); refuses fuzzy entries."""
+    written: list[Path] = []
+    for lang in LANGUAGES:
+        folder = LOCALES_DIR / lang / "LC_MESSAGES"
+        for po in sorted(folder.glob("*.po")):
+            with po.open("rb") as fp:
+                catalog = read_po(fp, locale=lang, domain=po.stem)
+            with po.with_suffix(".mo").open("wb") as out:
+                write_mo(out, catalog, use_fuzzy=False)
+            written.append(po.with_suffix(".mo"))
+    translations.cache_clear()
+    return written
+
+
+if __name__ == "__main__":
+    for path in compile_catalogs():
+        print(f"compiled {path.relative_to(LOCALES_DIR.parent)}")
