@@ -1,0 +1,158 @@
+"""Bot API wire rules: how form fields decode, which chat an update belongs to, method specs."""
+
+from __future__ import annotations
+
+import json
+import re
+from collections.abc import Awaitable, Callable
+from dataclasses import dataclass
+from typing import Any
+
+from .models import JSON, RecordedRequest
+
+SECRET_HEADER = "X-Telegram-Bot-Api-Secret-Token"
+BLOCKED = "Forbidden: bot was blocked by the user"
+QUERY_TOO_OLD = "query is too old and response timeout expired or query ID is invalid"
+
+# Form fields Telegram reads as strings even when they look like numbers or JSON.
+TEXT_FIELDS = frozenset(
+    {
+        "text",
+        "caption",
+        "parse_mode",
+        "callback_query_id",
+        "url",
+        "secret_token",
+        "title",
+        "address",
+        "foursquare_id",
+        "foursquare_type",
+        "google_place_id",
+        "google_place_type",
+        "phone_number",
+        "first_name",
+        "last_name",
+        "vcard",
+        "language_code",
+        "action",
+        "description",
+        "short_description",
+        "name",
+        "emoji",
+        "business_connection_id",
+        "message_effect_id",
+        "inline_message_id",
+        "ip_address",
+        "document",
+        "photo",
+        "voice",
+        "audio",
+        "video",
+        "animation",
+        "sticker",
+        "video_note",
+        "thumbnail",
+        "file_id",
+        "query",
+        "certificate",
+    }
+)
+JSON_FIELDS = frozenset(
+    {
+        "reply_markup",
+        "entities",
+        "caption_entities",
+        "commands",
+        "scope",
+        "allowed_updates",
+        "reply_parameters",
+        "link_preview_options",
+        "message_ids",
+        "menu_button",
+    }
+)
+CHAT_ACTIONS = frozenset(
+    {
+        "typing",
+        "upload_photo",
+        "record_video",
+        "upload_video",
+        "record_voice",
+        "upload_voice",
+        "upload_document",
+        "choose_sticker",
+        "find_location",
+        "record_video_note",
+        "upload_video_note",
+    }
+)
+DEFAULT_UPDATE_TYPES = frozenset(
+    {
+        "message",
+        "edited_message",
+        "channel_post",
+        "edited_channel_post",
+        "business_connection",
+        "business_message",
+        "edited_business_message",
+        "deleted_business_messages",
+        "inline_query",
+        "chosen_inline_result",
+        "callback_query",
+        "shipping_query",
+        "pre_checkout_query",
+        "purchased_paid_media",
+        "poll",
+        "poll_answer",
+        "my_chat_member",
+        "chat_join_request",
+        "chat_boost",
+        "removed_chat_boost",
+    }
+)
+COMMAND_RE = re.compile(r"^[a-z0-9_]{1,32}$")
+SECRET_RE = re.compile(r"^[A-Za-z0-9_-]{1,256}$")
+
+
+def decode_field(key: str, value: str) -> Any:
+    if key in TEXT_FIELDS:
+        return value
+    try:
+        return json.loads(value)
+    except ValueError:
+        return value
+
+
+def update_chat_id(update: JSON) -> int | None:
+    """The chat an update belongs to (message, edit, callback, membership change)."""
+    for key in ("message", "edited_message", "my_chat_member", "chat_member"):
+        obj = update.get(key)
+        if isinstance(obj, dict):
+            chat = obj.get("chat")
+            if isinstance(chat, dict) and isinstance(chat.get("id"), int):
+                return int(chat["id"])
+    query = update.get("callback_query")
+    if isinstance(query, dict):
+        message = query.get("message")
+        if isinstance(message, dict) and isinstance(message.get("chat"), dict):
+            return int(message["chat"]["id"])
+        sender = query.get("from")
+        if isinstance(sender, dict):
+            return int(sender["id"])
+    return None
+
+
+def update_type(update: JSON) -> str | None:
+    return next((key for key in update if key != "update_id"), None)
+
+
+Handler = Callable[[RecordedRequest], Awaitable[Any]]
+
+
+@dataclass(frozen=True)
+class MethodSpec:
+    """A Bot API method: canonical name, handler, whether it creates a message (flood control)."""
+
+    name: str
+    handler: Handler
+    creates_message: bool = False
