@@ -114,6 +114,9 @@ class IncomeType(StrEnum):
 _STRICT = ConfigDict(extra="forbid", frozen=True)
 
 Tenge = Annotated[Decimal, Field(ge=0, max_digits=15, decimal_places=2, allow_inf_nan=False)]
+PositiveTenge = Annotated[
+    Decimal, Field(gt=0, max_digits=15, decimal_places=2, allow_inf_nan=False)
+]
 
 
 class Income(BaseModel):
@@ -145,8 +148,8 @@ class Overrides(BaseModel):
 
     model_config = _STRICT
 
-    poverty_line: Annotated[Decimal, Field(gt=0, allow_inf_nan=False)] | None = None
-    mrp: Annotated[Decimal, Field(gt=0, allow_inf_nan=False)] | None = None
+    poverty_line: PositiveTenge | None = None
+    mrp: PositiveTenge | None = None
 
 
 class Household(BaseModel):
@@ -162,7 +165,7 @@ class Household(BaseModel):
 
     @model_validator(mode="after")
     def _exactly_one_applicant(self) -> Household:
-        applicants = sum(1 for m in self.members if m.relation is Relation.APPLICANT)
+        applicants = [m.relation for m in self.members].count(Relation.APPLICANT)
         if applicants != 1:
             raise ValueError(f"members: exactly one applicant is required, found {applicants}")
         return self

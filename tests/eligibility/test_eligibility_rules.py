@@ -1,0 +1,106 @@
+"""Rules that are not figures: income kinds, able-bodied, the trace's sources."""
+
+from __future__ import annotations
+
+from datetime import date
+
+from eligibility import Household, parameters, screen
+from eligibility.household import IncomeType, Member
+from eligibility.rules import COUNTED_TYPES, NOT_COUNTED_TYPES, is_able_bodied, is_counted
+
+CONTRACT_COUNTED = [
+    "wages",
+    "business",
+    "pension",
+    "social_benefit",
+    "alimony",
+    "farm",
+    "property",
+    "deposit_interest",
+    "gifts_transfers",
+    "large_family_allowance",
+    "employment_measures",
+    "housing_certificate",
+    "consumer_loan",
+    "other",
+]
+CONTRACT_NOT_COUNTED = [
+    "tsa",
+    "housing_assistance",
+    "burial_allowance",
+    "disabled_child_benefit",
+    "mothers_award_allowance",
+    "scholarship",
+    "emergency_compensation",
+    "childbirth_one_time",
+    "student_material_aid",
+    "one_time_social_assistance",
+    "charity",
+    "in_kind_assistance",
+    "adoption_one_time",
+    "resettlement_one_time",
+    "debt_relief_2019",
+]
+
+
+def test_income_kinds_match_the_contract_lists() -> None:
+    assert {t.value for t in COUNTED_TYPES} == set(CONTRACT_COUNTED)
+    assert {t.value for t in NOT_COUNTED_TYPES} == set(CONTRACT_NOT_COUNTED)
+    assert not COUNTED_TYPES & NOT_COUNTED_TYPES
+
+
+def test_consumer_loans_count_from_their_date_only() -> None:
+    start = parameters.consumer_loans_counted_from()
+    assert start == date(2025, 9, 1)
+    assert not is_counted(IncomeType.CONSUMER_LOAN, date(2025, 8, 31))
+    assert is_counted(IncomeType.CONSUMER_LOAN, start)
+    assert is_counted(IncomeType.WAGES, date(2019, 1, 1))
+    assert not is_counted(IncomeType.TSA, date(2026, 1, 1))
+
+
+def _member(**fields: object) -> Member:
+    return Member.model_validate({"relation": "applicant", "sex": "female", **fields})
+
+
+def test_able_bodied_edges() -> None:
+    on = date(2026, 2, 10)
+    assert is_able_bodied(_member(age=18), on)
+    assert not is_able_bodied(_member(age=17), on)
+    assert is_able_bodied(_member(age=60), on)
+    assert not is_able_bodied(_member(age=61), on)
+    assert is_able_bodied(_member(age=61), date(2028, 1, 1))
+    assert is_able_bodied(_member(age=40, disability="group_3"), on)
+    for flag in ("full_time_student", "military_service", "long_illness", "disabled_child"):
+        assert not is_able_bodied(_member(age=40, **{flag: True}), on)
+    for group in ("group_1", "group_2"):
+        assert not is_able_bodied(_member(age=40, disability=group), on)
+
+
+def test_every_step_names_a_source_and_dated_figures_name_their_date() -> None:
+    household = Household.model_validate(
+        {
+            "application_date": "2026-05-10",
+            "region": "KZ-33",
+            "settlement": "rural",
+            "members": [
+                {
+                    "relation": "applicant",
+                    "age": 30,
+                    "sex": "female",
+                    "caring_for": "child_under_3",
+                    "incomes": [{"type": "consumer_loan", "amount": 1000}],
+                },
+                {"relation": "child", "age": 2, "sex": "male"},
+            ],
+        }
+    )
+    result = screen(household)
+    steps = {step.rule: step for step in result.steps}
+    assert all(step.source for step in result.steps)
+    assert "from 2026-01-01" in steps["poverty_line"].explanation  # the budget-law SM's date
+    assert "approximate" in steps["poverty_line"].explanation
+    assert "MRP from 2026-01-01" in (steps["child_package"].source or "")
+    assert "from 2025-09-01" in steps["income_counted"].explanation
+    assert result.poverty_line_approximate is True
+    assert result.child_package.monthly_amount == 6488
+    assert result.where_to_apply == "rural_akimat"
