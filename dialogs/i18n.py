@@ -52,13 +52,21 @@ def _load_domain(lang: Language, domain: str) -> NullTranslations:
 
 @cache
 def translations(lang: Language) -> NullTranslations:
-    """All domains of one language merged into one catalog (cached for the process)."""
-    merged: NullTranslations = Translations()
+    """All domains of one language merged into one catalog (cached for the process).
+
+    The first loaded catalog is the base, so its `Plural-Forms` (the same in every domain of a
+    language) decides the plural form; merging into an empty catalog would keep English plurals.
+    """
+    merged: NullTranslations | None = None
     for domain in domains():
         loaded = _load_domain(lang, domain)
-        if isinstance(merged, Translations) and isinstance(loaded, Translations):
+        if not isinstance(loaded, Translations):
+            continue
+        if merged is None:
+            merged = loaded
+        elif isinstance(merged, Translations):
             merged.merge(loaded)
-    return merged
+    return merged if merged is not None else NullTranslations()
 
 
 def gettext(lang: Language, message: str) -> str:
@@ -90,7 +98,7 @@ def format_local_datetime(moment: datetime, lang: Language, *, fmt: str = "d MMM
 
 
 def format_month_range(start: date, end: date, lang: Language) -> str:
-    """A calendar quarter as months in words, e.g. `октябрь–декабрь 2025` / `қазан–желтоқсан 2025`."""
+    """A calendar quarter as months in words: `октябрь–декабрь 2025`, `қазан–желтоқсан 2025`."""
     first = str(_babel_format_date(start, format="LLLL", locale=lang))
     if start.year == end.year:
         last = str(_babel_format_date(end, format="LLLL y", locale=lang))

@@ -1,0 +1,53 @@
+"""What to bring when applying, and what the center takes from state databases itself.
+
+tsa-rules.md §8: an identity card; everything else comes from state databases, except what they
+lack (e.g. an alimony certificate for the previous quarter). The extra items depend on answers.
+"""
+
+from __future__ import annotations
+
+from datetime import date
+
+from dialogs.questions import counted_kinds, person, quarter_months
+from dialogs.reply import Lines
+from dialogs.session import Session
+from dialogs.text import Message, msg
+
+
+def to_bring(s: Session, today: date) -> list[Message]:
+    items = [msg("• your identity card (ID card or passport)")]
+    kinds = set(counted_kinds(s))
+    if "alimony" in kinds:
+        items.append(
+            msg(
+                "• proof of the alimony received in {months} (a bank statement or a certificate "
+                "from the bailiff), if it is not in state databases",
+                months=quarter_months(today),
+            )
+        )
+    if "business" in kinds:
+        items.append(
+            msg("• papers on business or household-plot income, if it is not in state databases")
+        )
+    if "other" in kinds:
+        items.append(msg("• papers on other income (rent, transfers, gifts), if you have them"))
+    adults = max(1, (s.people or 1) - len(s.child_ages or []))
+    statuses = {person(s, i).status for i in range(adults)}
+    if "student" in statuses:
+        items.append(msg("• a certificate from the place of full-time study, if the center asks"))
+    if "caring" in statuses:
+        items.append(
+            msg("• papers on the care you provide (e.g. the disability certificate), if asked")
+        )
+    return items
+
+
+def from_databases() -> Message:
+    return msg(
+        "The center takes from state databases by itself: registration at the address, family "
+        "members, wages, pensions and benefits, disability, property and vehicles, loans."
+    )
+
+
+def checklist(s: Session, today: date) -> Lines:
+    return Lines((msg("What to bring:"), *to_bring(s, today)))

@@ -1,0 +1,334 @@
+"""The result in plain words: an estimate with its figures, what would change it, what to bring,
+where and how to apply. Never a decision: the employment center (or the akimat) decides.
+"""
+
+from __future__ import annotations
+
+import re
+from datetime import date
+from decimal import Decimal
+from typing import Final
+
+from dialogs.documents import checklist, from_databases
+from dialogs.questions import quarter_months
+from dialogs.regions import REGIONS
+from dialogs.reply import Lines, Option, Reply, paragraphs
+from dialogs.session import Session
+from dialogs.text import Day, Message, Money, Months, Renderable, Verbatim, msg, plural
+from eligibility import Screening
+from eligibility.calendar import quarter_bounds
+from eligibility.rules import AssistanceBasis
+
+REGION_LABELS: Final = {code: label for code, label, _ in REGIONS}
+_SITE: Final = re.compile(r"\b[a-z0-9-]+(?:\.[a-z0-9-]+)*\.(?:kz|ru|com|org|gov)\b")
+"""Web sites named in a (English) source note: shown as they are, in any language."""
+
+BASIS: Final = {
+    AssistanceBasis.SINGLE_RETIREMENT_AGE: msg("you live alone and have reached retirement age"),
+    AssistanceBasis.SINGLE_DISABILITY: msg("you live alone and have disability group 1 or 2"),
+    AssistanceBasis.SINGLE_LONG_ILLNESS: msg(
+        "you live alone and cannot work because of a long illness"
+    ),
+    AssistanceBasis.NO_ABLE_BODIED_MEMBER: msg(
+        "no one in the family counts as able to work (by age, disability, study or service)"
+    ),
+    AssistanceBasis.ALL_ABLE_BODIED_CARING: msg(
+        "those who could work are caring for a small child or a person who needs care"
+    ),
+}
+
+
+def _line_source(screening: Screening) -> Message:
+    rule = screening.poverty_line_rule
+    if rule == "national_sm70":
+        return msg(
+            "This line is approximate: 70% of the subsistence minimum set by the budget law. "
+            "The center uses the official figure for your region and quarter."
+        )
+    if rule == "override":
+        return msg("This line was given as a what-if figure, not an official one.")
+    if rule == "published_regional":
+        sites = _SITE.findall(screening.poverty_line_source)
+        if not sites:
+            return msg("This is the published figure for your region.")
+        return msg(
+            "This is the published figure for your region (source: {source}).",
+            source=Verbatim(", ".join(dict.fromkeys(sites))),
+        )
+    return msg(
+        "The poverty line is set for each region every quarter (MLSP Order No. 160 as amended "
+        "by Order No. 473): the larger of 35% of the median income and 70% of the subsistence "
+        "minimum."
+    )
+
+
+def _headline(s: Session, screening: Screening) -> tuple[Renderable, ...]:
+    reasons = {r.value for r in screening.reasons}
+    parts: list[Renderable | None] = []
+    if screening.eligible:
+        parts.append(
+            msg("Estimate: your family is likely eligible for targeted social assistance (TSA).")
+        )
+        amount = msg(
+            "About {amount} a month for the family.",
+            amount=Money(Decimal(screening.monthly_amount)),
+        )
+        package = screening.child_package
+        if package.children and package.monthly_amount:
+            parts.append(
+                Lines(
+                    (
+                        amount,
+                        plural(
+                            "Plus the child payment: {amount} a month for {n} child aged 1–6.",
+                            "Plus the child payment: {amount} a month for {n} children aged 1–6.",
+                            package.children,
+                            amount=Money(Decimal(package.monthly_amount)),
+                        ),
+                        msg(
+                            "In total about {total} a month.",
+                            total=Money(Decimal(screening.total_monthly)),
+                        ),
+                    )
+                )
+            )
+        else:
+            parts.append(amount)
+        if screening.assistance is not None and screening.assistance.value == "unconditional":
+            basis = BASIS.get(
+                screening.assistance_basis, BASIS[AssistanceBasis.NO_ABLE_BODIED_MEMBER]
+            )
+            parts.append(
+                msg(
+                    "The help would most likely be unconditional, with no social contract, "
+                    "because {basis}.",
+                    basis=basis,
+                )
+            )
+        else:
+            parts.append(
+                msg(
+                    "The help would be conditional. The family members who can work sign a social "
+                    "contract with the employment center and take part in employment measures: a "
+                    "job offer, training, public works, a youth practice, a grant or a "
+                    "microcredit for a small business. The contract usually lasts 3 months; if "
+                    "its terms are broken through your fault, the payment stops and TSA is not "
+                    "assigned again for 6 months."
+                )
+            )
+    else:
+        if "income_not_below_poverty_line" in reasons:
+            parts.append(
+                msg(
+                    "Estimate: by these figures your family is unlikely to get TSA: the income "
+                    "per person is not below the poverty line."
+                )
+            )
+        else:
+            parts.append(
+                msg(
+                    "Estimate: the income is below the poverty line, but TSA is unlikely to be "
+                    "assigned now:"
+                )
+            )
+        if "refused_employment_measures" in reasons:
+            parts.append(
+                msg(
+                    "• after a refusal of employment measures offered by the center, TSA is not "
+                    "assigned for 6 months;"
+                )
+            )
+        if "broke_social_contract" in reasons:
+            parts.append(
+                msg(
+                    "• after a social contract was broken through the family's fault, TSA is not "
+                    "assigned for 6 months."
+                )
+            )
+    if screening.eligible and any(6 <= age < 18 for age in s.child_ages or []):
+        parts.append(
+            msg(
+                "Pupils of families that receive TSA may also get school uniforms and supplies "
+                "from the school's universal-education fund: ask at the school."
+            )
+        )
+    return paragraphs(*parts)
+
+
+def _figures(s: Session, screening: Screening, today: date) -> tuple[Renderable, ...]:
+    members = screening.members_counted
+    income = Money(screening.quarter_income_counted)
+    period = Months(screening.income_period.start, screening.income_period.end)
+    lines: list[Renderable] = [
+        msg("How it was calculated:"),
+        msg("• income that counts, {months}: {income}", months=period, income=income),
+        plural(
+            "• per person a month: {income} ÷ 3 months ÷ {n} person = {per_person}",
+            "• per person a month: {income} ÷ 3 months ÷ {n} people = {per_person}",
+            members,
+            income=income,
+            per_person=Money(screening.per_capita_income),
+        ),
+        msg(
+            "• poverty line ({region}): {line} per person a month",
+            region=REGION_LABELS.get(s.region or "", msg("your region")),
+            line=Money(screening.poverty_line),
+        ),
+    ]
+    if screening.eligible:
+        lines.append(
+            msg(
+                "• payment: ({line} − {per_person}) × {members} = {amount} a month",
+                line=Money(screening.poverty_line),
+                per_person=Money(screening.per_capita_income),
+                members=members,
+                amount=Money(Decimal(screening.monthly_amount)),
+            )
+        )
+    threshold = screening.poverty_line * 3 * members
+    if not screening.eligible and screening.per_capita_income < screening.poverty_line:
+        change: Renderable = msg(
+            "What changes the answer: when the 6 months after the refusal or the broken contract "
+            "have passed, the same income would give a positive estimate."
+        )
+    elif screening.eligible:
+        change = msg(
+            "What changes the answer: if the family's counted income for a quarter reaches "
+            "{threshold} ({monthly} a month) or more, or if the family composition changes.",
+            threshold=Money(threshold),
+            monthly=Money(threshold / 3),
+        )
+    else:
+        change = msg(
+            "What changes the answer: the family's counted income for a quarter would have to be "
+            "below {threshold} ({monthly} a month), or the family larger.",
+            threshold=Money(threshold),
+            monthly=Money(threshold / 3),
+        )
+    _start, end = quarter_bounds(today)
+    next_start = date.fromordinal(end.toordinal() + 1)
+    later = msg(
+        "Each quarter is assessed anew: if you apply from {day}, the income of {months} counts.",
+        day=Day(next_start),
+        months=Months(*quarter_bounds(today)),
+    )
+    return paragraphs(Lines(tuple(lines)), _line_source(screening), change, later)
+
+
+def _warnings(s: Session, screening: Screening) -> tuple[Renderable, ...]:
+    loans: Message
+    if s.loans in {"open", "new"}:
+        loans = msg(
+            "Important: you mentioned a consumer loan or microcredit. Since September 2025 TSA is "
+            "generally not assigned to families with loans other than a mortgage; the center "
+            "checks loans and may refuse even when this estimate is positive."
+        )
+    else:
+        loans = msg(
+            "The center also checks loans: an open consumer loan or microcredit (not a mortgage) "
+            "may lead to a refusal."
+        )
+    uncertain = msg(
+        "The center checks for itself who counts as a member of your family and who counts as "
+        "able to work; its view may differ from your answers."
+    )
+    return (loans, uncertain)
+
+
+def _how_to_apply(s: Session, screening: Screening, today: date) -> tuple[Renderable, ...]:
+    rural = screening.where_to_apply.value == "rural_akimat"
+    where = (
+        msg(
+            "Where to apply: the akimat of your village or rural district (the akim's office), "
+            "or online at egov.kz with a digital signature or a one-time SMS code."
+        )
+        if rural
+        else msg(
+            "Where to apply: the employment (career) center of your district, or online at "
+            "egov.kz with a digital signature or a one-time SMS code."
+        )
+    )
+    process = plural(
+        "After the application: an interview decides the kind of help, and a commission may "
+        "visit your home within 3 working days. The decision takes {n} working day (up to 30 "
+        "more calendar days if data has to be requested). TSA is assigned for one quarter: "
+        "apply again each quarter.",
+        "After the application: an interview decides the kind of help, and a commission may "
+        "visit your home within 3 working days. The decision takes {n} working days (up to 30 "
+        "more calendar days if data has to be requested). TSA is assigned for one quarter: "
+        "apply again each quarter.",
+        18 if rural else 15,
+    )
+    family_card = msg(
+        "The “Digital Family Card” may also send you an SMS offering TSA: agreeing to it by reply "
+        "starts the same procedure."
+    )
+    return (checklist(s, today), from_databases(), where, family_card, process)
+
+
+def explain(s: Session, screening: Screening, today: date) -> list[Reply]:
+    """The result as a few messages (each well under Telegram's 4096 characters)."""
+    estimate = msg(
+        "This is only an estimate, not a decision: the employment center (or the akimat) "
+        "decides after checking the data."
+    )
+    return [
+        Reply(text=_headline(s, screening)),
+        Reply(text=(*_figures(s, screening, today), *_warnings(s, screening))),
+        Reply(text=(*_how_to_apply(s, screening, today), estimate)),
+    ]
+
+
+def after_result_options(s: Session) -> list[Option]:
+    return [
+        Option("book", msg("Book a visit")),
+        Option("change", msg("Change an answer")),
+        Option("restart", msg("Start over")),
+    ]
+
+
+def after_result_reply(s: Session, *before: Renderable | None) -> Reply:
+    return Reply(
+        text=paragraphs(*before, msg("What would you like to do next?")),
+        question="after_result",
+        options=tuple(after_result_options(s)),
+    )
+
+
+def declined_consent_text() -> tuple[Renderable, ...]:
+    return (
+        msg("Understood: I will not ask about your family. The general rules in short:"),
+        Lines(
+            (
+                msg(
+                    "• TSA is paid to families whose monthly income per person in the previous "
+                    "quarter is below the poverty line of their region."
+                ),
+                msg(
+                    "• The payment covers the difference: (poverty line − income per person) × "
+                    "family members, plus a monthly payment for each child aged 1 to 6."
+                ),
+                msg(
+                    "• If someone in the family can work, the help comes with a social contract "
+                    "and employment measures."
+                ),
+                msg(
+                    "• Apply at the employment center (in a village, at the akimat) with your "
+                    "identity card, or online at egov.kz."
+                ),
+                msg(
+                    "• More: {egov} and {gov}, the 1414 contact center.",
+                    egov=Verbatim("https://egov.kz"),
+                    gov=Verbatim("https://www.gov.kz/situations/11/58"),
+                ),
+            )
+        ),
+        quarter_hint(),
+    )
+
+
+def quarter_hint() -> Message:
+    return msg("Assistance is assigned per quarter, by the income of the previous quarter.")
+
+
+__all__ = ["after_result_reply", "declined_consent_text", "explain", "quarter_months"]
