@@ -17,6 +17,7 @@ from dialogs.session import Session
 from dialogs.text import Day, Message, Money, Months, Renderable, Verbatim, msg, plural
 from eligibility import Screening
 from eligibility.calendar import quarter_bounds
+from eligibility.parameters import procedure_terms
 from eligibility.rules import AssistanceBasis
 
 REGION_LABELS: Final = {code: label for code, label, _ in REGIONS}
@@ -248,16 +249,19 @@ def _how_to_apply(s: Session, screening: Screening, today: date) -> tuple[Render
             "egov.kz with a digital signature or a one-time SMS code."
         )
     )
+    terms = procedure_terms(today)
     process = plural(
         "After the application: an interview decides the kind of help, and a commission may "
-        "visit your home within 3 working days. The decision takes {n} working day (up to 30 "
-        "more calendar days if data has to be requested). TSA is assigned for one quarter: "
-        "apply again each quarter.",
+        "visit your home within {inspection_days} working days. The decision takes {n} working "
+        "day (up to {extra_days} more calendar days if data has to be requested). TSA is "
+        "assigned for one quarter: apply again each quarter.",
         "After the application: an interview decides the kind of help, and a commission may "
-        "visit your home within 3 working days. The decision takes {n} working days (up to 30 "
-        "more calendar days if data has to be requested). TSA is assigned for one quarter: "
-        "apply again each quarter.",
-        18 if rural else 15,
+        "visit your home within {inspection_days} working days. The decision takes {n} working "
+        "days (up to {extra_days} more calendar days if data has to be requested). TSA is "
+        "assigned for one quarter: apply again each quarter.",
+        terms.decision_working_days_akimat if rural else terms.decision_working_days_center,
+        inspection_days=terms.home_inspection_working_days,
+        extra_days=terms.extra_calendar_days_when_data_requested,
     )
     family_card = msg(
         "The “Digital Family Card” may also send you an SMS offering TSA: agreeing to it by reply "

@@ -80,6 +80,18 @@ class DatedFlag:
 
 
 @dataclass(frozen=True, slots=True)
+class ProcedureTerms:
+    """How long the procedure takes, as the bot tells the citizen before they apply."""
+
+    decision_working_days_center: int
+    decision_working_days_akimat: int
+    extra_calendar_days_when_data_requested: int
+    home_inspection_working_days: int
+    source: str
+    start: date
+
+
+@dataclass(frozen=True, slots=True)
 class _Entry:
     start: date
     value: Any
@@ -134,6 +146,7 @@ class _Data:
     child_package: _Series
     child_ages: tuple[int, int]
     consumer_loans: _Series
+    procedure: _Series
     regional: Mapping[tuple[Region, date], RegionalRow]
 
 
@@ -175,6 +188,7 @@ def _data() -> _Data:
         child_package=_Series("child_package_mrp_multiple", child["values"]),
         child_ages=(int(child["min_age"]), int(child["max_age"])),
         consumer_loans=_Series("consumer_loans_counted", _yaml("consumer_loans.yaml")["values"]),
+        procedure=_Series("procedure", _yaml("procedure.yaml")["values"]),
         regional=regional,
     )
 
@@ -246,6 +260,21 @@ def consumer_loans_counted_from() -> date | None:
     if not entries or not entries[-1].value:
         return None
     return entries[-1].start
+
+
+def procedure_terms(on: date) -> ProcedureTerms:
+    """Decision and inspection terms in force for an application on `on`."""
+    entry, _ = _data().procedure.at(on)
+    return ProcedureTerms(
+        decision_working_days_center=int(entry.extra["decision_working_days_center"]),
+        decision_working_days_akimat=int(entry.extra["decision_working_days_akimat"]),
+        extra_calendar_days_when_data_requested=int(
+            entry.extra["extra_calendar_days_when_data_requested"]
+        ),
+        home_inspection_working_days=int(entry.extra["home_inspection_working_days"]),
+        source=entry.source,
+        start=entry.start,
+    )
 
 
 def poverty_line_rule(on: date) -> tuple[str, str]:
