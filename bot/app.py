@@ -1,0 +1,175 @@
+"""Wiring: the Bot, the Dispatcher with its middlewares and routers, and the two ways to run.
+
+`create_dispatcher` is what the entry point and the tests both use, so the tests exercise the
+same stack as production. `serve(settings)` runs polling (default) or webhook mode until
+cancelled or signalled.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import logging
+import signal
+from dataclasses import dataclass
+
+from aiogram import Bot, Dispatcher
+from aiogram.client.session.aiohttp import AiohttpSession
+from aiogram.client.telegram import TelegramAPIServer
+from aiohttp import web
+from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
+
+from bot.commands import set_commands
+from bot.config import Settings
+from bot.errors import on_error
+from bot.filters import run_magic_filters_inline
+from bot.middlewares import (
+    ChatOrderMiddleware,
+    DatabaseMiddleware,
+    DedupMiddleware,
+    LocaleMiddleware,
+    UserMiddleware,
+)
+from bot.polling import UpdateRunner, poll
+from bot.retention import retention_loop
+from bot.routers import all_routers
+from bot.routers.booking import reminder_sender_task
+from bot.sqlite_inline import inline_creator
+from bot.webhook import create_webhook_app
+from storage.base import create_engine, is_sqlite, session_maker
+
+log = logging.getLogger(__name__)
+
+DRAIN_SECONDS = 10.0
+
+
+def create_bot(settings: Settings) -> Bot:
+    """A Bot whose every API call goes to `BOT_API_BASE_URL` when it is set."""
+    if not settings.token:
+        raise ValueError("BOT_TOKEN is not configured")
+    session = (
+        AiohttpSession(api=TelegramAPIServer.from_base(settings.bot_api_base_url))
+        if settings.bot_api_base_url
+        else AiohttpSession()
+    )
+    return Bot(token=settings.token, session=session)
+
+
+def create_dispatcher(
+    sessionmaker: async_sessionmaker[AsyncSession], settings: Settings
+) -> Dispatcher:
+    dispatcher = Dispatcher(disable_fsm=True, sessionmaker=sessionmaker, settings=settings)
+    dispatcher.update.outer_middleware(ChatOrderMiddleware())
+    dispatcher.update.outer_middleware(DatabaseMiddleware(sessionmaker))
+    dispatcher.update.outer_middleware(UserMiddleware(sessionmaker))
+    dispatcher.update.outer_middleware(LocaleMiddleware())
+    dispatcher.update.outer_middleware(DedupMiddleware())
+    dispatcher.include_routers(*all_routers())
+    run_magic_filters_inline(dispatcher)
+    dispatcher.errors.register(on_error)
+    return dispatcher
+
+
+def engine_options(url: str) -> dict[str, object]:
+    """Engine settings for the bot's hot path.
+
+    On SQLite: statements inline on the event loop (bot.sqlite_inline), and no extra rollback
+    when a connection returns to the pool (every turn ends with commit or rollback).
+    """
+    if not is_sqlite(url):
+        # No ping before every checkout (one round trip per update): a connection found dead
+        # is invalidated and the turn runs again (bot.middlewares.DatabaseMiddleware).
+        return {"pool_pre_ping": False}
+    return {"async_creator": inline_creator(url), "pool_reset_on_return": None}
+
+
+@dataclass
+class Application:
+    settings: Settings
+    engine: AsyncEngine
+    sessionmaker: async_sessionmaker[AsyncSession]
+    bot: Bot
+    dispatcher: Dispatcher
+
+    @classmethod
+    def create(cls, settings: Settings) -> Application:
+        engine = create_engine(settings.database_url, **engine_options(settings.database_url))
+        sessionmaker = session_maker(engine)
+        return cls(
+            settings=settings,
+            engine=engine,
+            sessionmaker=sessionmaker,
+            bot=create_bot(settings),
+            dispatcher=create_dispatcher(sessionmaker, settings),
+        )
+
+    async def close(self) -> None:
+        await self.bot.session.close()
+        await self.engine.dispose()
+
+
+async def serve(app: Application) -> None:
+    """Serve until cancelled: commands menu, retention loop, then polling or the webhook."""
+    settings = app.settings
+    runner = UpdateRunner(app.dispatcher, app.bot)
+    background = [
+        asyncio.create_task(
+            retention_loop(
+                app.sessionmaker,
+                retention_days=settings.retention_days,
+                interval=settings.retention_interval_seconds,
+            )
+        ),
+        asyncio.create_task(set_commands(app.bot)),
+        reminder_sender_task(app.bot, app.sessionmaker),
+    ]
+    allowed = app.dispatcher.resolve_used_update_types()
+    try:
+        if settings.webhook_url and settings.webhook_secret:
+            await _serve_webhook(app, runner, allowed)
+        else:
+            log.info("polling for updates")
+            await poll(
+                app.dispatcher,
+                app.bot,
+                timeout=settings.polling_timeout,
+                allowed_updates=allowed,
+                runner=runner,
+            )
+    finally:
+        for task in background:
+            task.cancel()
+        await runner.drain(DRAIN_SECONDS)
+        await asyncio.gather(*background, return_exceptions=True)
+
+
+async def _serve_webhook(app: Application, runner: UpdateRunner, allowed: list[str]) -> None:
+    settings = app.settings
+    assert settings.webhook_url and settings.webhook_secret
+    secret = settings.webhook_secret.get_secret_value()
+    web_app = create_webhook_app(runner, path=settings.webhook_path, secret=secret)
+    site_runner = web.AppRunner(web_app)
+    await site_runner.setup()
+    site = web.TCPSite(site_runner, settings.webhook_host, settings.webhook_port)
+    await site.start()
+    await app.bot.set_webhook(settings.webhook_url, secret_token=secret, allowed_updates=allowed)
+    log.info("webhook mode: listening on port %d", settings.webhook_port)
+    try:
+        await asyncio.Event().wait()
+    finally:
+        await site_runner.cleanup()
+
+
+async def run(settings: Settings) -> None:
+    """The process's life: serve until SIGINT/SIGTERM, finish turns in flight, close cleanly."""
+    app = Application.create(settings)
+    task = asyncio.create_task(serve(app))
+    loop = asyncio.get_running_loop()
+    for sig in (signal.SIGINT, signal.SIGTERM):
+        with contextlib.suppress(NotImplementedError):
+            loop.add_signal_handler(sig, task.cancel)
+    try:
+        with contextlib.suppress(asyncio.CancelledError):
+            await task
+    finally:
+        await app.close()

@@ -1,0 +1,96 @@
+"""The bot's tables: who the users are, where each conversation stands, what was screened.
+
+`conversations` holds the dialog's session JSON with a version number for compare-and-set, so
+two deliveries racing for one chat never overwrite each other's answers. `processed_updates`
+remembers Telegram update ids in the same transaction as the state change: a duplicate delivery
+is dropped, and a crash before the commit lets the retry through.
+Every row about a person hangs off `users.chat_id` with ON DELETE CASCADE, so deleting the user
+row erases everything (booking's tables follow the same rule).
+"""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+from typing import Any
+
+from sqlalchemy import JSON, BigInteger, DateTime, ForeignKey, Integer, String, Text
+from sqlalchemy.engine import Dialect
+from sqlalchemy.orm import Mapped, mapped_column
+from sqlalchemy.types import TypeDecorator
+
+from storage.base import Base
+
+
+class UtcDateTime(TypeDecorator[datetime]):
+    """An aware UTC datetime on every engine (SQLite stores it naive; we give the zone back)."""
+
+    impl = DateTime(timezone=True)
+    cache_ok = True
+
+    def process_bind_param(self, value: datetime | None, dialect: Dialect) -> datetime | None:
+        if value is None:
+            return None
+        if value.tzinfo is None:
+            raise ValueError("naive datetime: store aware UTC moments only")
+        moment = value.astimezone(UTC)
+        return moment.replace(tzinfo=None) if dialect.name == "sqlite" else moment
+
+    def process_result_value(self, value: datetime | None, dialect: Dialect) -> datetime | None:
+        if value is None:
+            return None
+        return value.replace(tzinfo=UTC) if value.tzinfo is None else value.astimezone(UTC)
+
+
+def utc_now() -> datetime:
+    return datetime.now(UTC)
+
+
+class User(Base):
+    """One Telegram private chat; consent is recorded with the time and the text's version."""
+
+    __tablename__ = "users"
+
+    chat_id: Mapped[int] = mapped_column(BigInteger, primary_key=True, autoincrement=False)
+    language: Mapped[str | None] = mapped_column(String(2))
+    consent_at: Mapped[datetime | None] = mapped_column(UtcDateTime)
+    consent_version: Mapped[str | None] = mapped_column(String(32))
+    blocked_at: Mapped[datetime | None] = mapped_column(UtcDateTime)
+    created_at: Mapped[datetime] = mapped_column(UtcDateTime, default=utc_now)
+    last_seen_at: Mapped[datetime] = mapped_column(UtcDateTime, default=utc_now, index=True)
+
+
+class Conversation(Base):
+    """The dialog session of one chat as JSON; `version` grows by one on every saved step."""
+
+    __tablename__ = "conversations"
+
+    chat_id: Mapped[int] = mapped_column(
+        BigInteger, ForeignKey("users.chat_id", ondelete="CASCADE"), primary_key=True
+    )
+    version: Mapped[int] = mapped_column(Integer, default=0)
+    data: Mapped[str] = mapped_column(Text)
+    finished_at: Mapped[datetime | None] = mapped_column(UtcDateTime)
+    updated_at: Mapped[datetime] = mapped_column(UtcDateTime, default=utc_now, index=True)
+
+
+class Screening(Base):
+    """A finished pre-screening: the public result JSON and the household it was computed for."""
+
+    __tablename__ = "screenings"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    chat_id: Mapped[int] = mapped_column(
+        BigInteger, ForeignKey("users.chat_id", ondelete="CASCADE"), index=True
+    )
+    created_at: Mapped[datetime] = mapped_column(UtcDateTime, default=utc_now)
+    result: Mapped[dict[str, Any]] = mapped_column(JSON)
+    household: Mapped[dict[str, Any]] = mapped_column(JSON)
+
+
+class ProcessedUpdate(Base):
+    """A Telegram update already handled; pruned after a day (Telegram retries for ~24 h)."""
+
+    __tablename__ = "processed_updates"
+
+    update_id: Mapped[int] = mapped_column(BigInteger, primary_key=True, autoincrement=False)
+    processed_at: Mapped[datetime] = mapped_column(UtcDateTime, default=utc_now, index=True)

@@ -1,0 +1,90 @@
+"""Settings, the entry point without a token, and the wiring the entry point builds."""
+
+from __future__ import annotations
+
+import asyncio
+import os
+import sqlite3
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+from pydantic import ValidationError
+
+from bot.app import Application, create_bot, create_dispatcher
+from bot.config import Settings
+from bot.filters import _filter_objects
+from storage.base import DEFAULT_DATABASE_URL
+from tests.bot.conftest import running_bot
+from tests.fake_telegram import FakeTelegram
+
+ROOT = Path(__file__).resolve().parents[2]
+
+
+def test_settings_come_from_the_environment(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("BOT_TOKEN", "42:tok3n")
+    monkeypatch.setenv("BOT_API_BASE_URL", "http://127.0.0.1:8081")
+    monkeypatch.setenv("WEBHOOK_URL", "https://bot.example.kz/tg/hook")
+    monkeypatch.setenv("WEBHOOK_SECRET", "w3bhook")
+    monkeypatch.setenv("RETENTION_DAYS", "7")
+    settings = Settings(_env_file=None)
+    assert settings.token == "42:tok3n" and "tok3n" not in repr(settings)
+    assert settings.webhook_path == "/tg/hook" and settings.retention_days == 7
+    assert settings.database_url == DEFAULT_DATABASE_URL
+    bot = create_bot(settings)
+    assert bot.session.api.api_url("42:tok3n", "getMe") == (
+        "http://127.0.0.1:8081/bot42:tok3n/getMe"
+    )
+
+
+def test_webhook_mode_needs_a_secret(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("WEBHOOK_URL", "https://bot.example.kz/tg/hook")
+    monkeypatch.delenv("WEBHOOK_SECRET", raising=False)
+    with pytest.raises(ValidationError, match="WEBHOOK_SECRET"):
+        Settings(_env_file=None)
+
+
+def test_without_a_token_the_entry_point_runs_the_terminal_conversation(tmp_path: Path) -> None:
+    env = {k: v for k, v in os.environ.items() if k not in {"BOT_TOKEN", "WEBHOOK_URL"}}
+    env |= {"PYTHONPATH": str(ROOT), "DATABASE_URL": f"sqlite+aiosqlite:///{tmp_path / 'k.db'}"}
+    done = subprocess.run(
+        [sys.executable, "-m", "bot"],
+        input="/quit\n",
+        capture_output=True,
+        text=True,
+        cwd=tmp_path,
+        env=env,
+        timeout=60,
+        check=False,
+    )
+    assert done.returncode == 0, done.stderr
+    first_line = done.stdout.splitlines()[0]
+    assert "No BOT_TOKEN" in first_line
+    assert (tmp_path / "k.db").exists(), "migrated before anything else"
+
+
+def test_every_magic_filter_runs_on_the_event_loop(sqlite_url: str) -> None:
+    app = Application.create(Settings(_env_file=None, bot_token="1:X", database_url=sqlite_url))
+    dispatcher = create_dispatcher(app.sessionmaker, app.settings)
+    filters = list(_filter_objects(dispatcher))
+    assert any(f.magic is not None for f in filters)
+    assert all(f.awaitable for f in filters if f.magic is not None)
+    asyncio.run(app.close())
+
+
+async def test_a_turn_waits_for_a_sqlite_lock_held_elsewhere_and_loses_nothing(
+    fake: FakeTelegram, sqlite_url: str
+) -> None:
+    path = sqlite_url.removeprefix("sqlite+aiosqlite:///")
+    async with running_bot(fake, sqlite_url):
+        user = fake.user(81, language_code="ru")
+        await user.send_command("/start")
+        await user.wait_reply()
+        other = sqlite3.connect(path, isolation_level=None)
+        other.execute("BEGIN IMMEDIATE")  # another process writing
+        await user.press(user.last.buttons[0][1][0] if user.last else "")
+        assert await user.wait_idle(quiet=0.3) == [], "nothing before the lock is released"
+        other.execute("COMMIT")
+        other.close()
+        assert (await user.wait_reply(timeout=5)).edited

@@ -1,0 +1,62 @@
+"""Webhook mode: Telegram's secret header is required, the answer comes fast."""
+
+from __future__ import annotations
+
+import asyncio
+import socket
+import time
+
+from sqlalchemy import func, select
+
+from storage.conversation import ProcessedUpdate
+from tests.bot.conftest import running_bot
+from tests.fake_telegram import FakeTelegram
+
+SECRET = "webhook-secret_42"
+
+
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return int(sock.getsockname()[1])
+
+
+async def test_webhook_processes_only_requests_with_the_right_secret(
+    fake: FakeTelegram, sqlite_url: str
+) -> None:
+    port = free_port()
+    url = f"http://127.0.0.1:{port}/telegram/hook"
+    overrides = {
+        "webhook_url": url,
+        "webhook_secret": SECRET,
+        "webhook_host": "127.0.0.1",
+        "webhook_port": port,
+    }
+    async with running_bot(fake, sqlite_url, **overrides) as app:
+        for _ in range(100):
+            if fake.webhook is not None:
+                break
+            await asyncio.sleep(0.05)
+        assert fake.webhook is not None and fake.webhook["url"] == url
+        user = fake.user(31, language_code="kk")
+
+        for secret in (None, "wrong-secret"):
+            update = {"message": user.build_message(text="/start")}
+            assert await fake.post_webhook_update(url, update, secret=secret) == 401
+        assert await user.wait_idle(quiet=0.2) == []
+
+        update = {"message": user.build_message(text="/start")}
+        started = time.monotonic()
+        status = await fake.post_webhook_update(url, update, secret=SECRET)
+        answered_in = time.monotonic() - started
+        assert status == 200 and answered_in < 1.0
+        reply = await user.wait_reply()
+        assert "Сәлеметсіз бе" in (reply.text or "")
+
+        # Telegram's own delivery (setWebhook registered the secret) works the same way.
+        await user.press(reply.buttons[0][0][0])
+        assert (await user.wait_reply()).edited
+
+        async with app.sessionmaker() as db:
+            handled = await db.scalar(select(func.count()).select_from(ProcessedUpdate))
+        assert handled == 2, "the rejected requests were not processed"
