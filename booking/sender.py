@@ -1,0 +1,402 @@
+"""The reminder sender loop: claims due outbox rows, paces itself, records every outcome.
+
+Transport-free: the bot hands in a `Transport` (bot/routers/booking.py wraps aiogram) that sends
+one text with buttons and translates Telegram's answers into the exceptions below.
+Pacing: one global schedule (`send_rate` messages a second, default 25, under Telegram's ~30)
+and at most one message a second per chat. A flood wait (429) pauses every worker for
+`retry_after` and puts the row back for then; server errors (5xx, network) put it back with
+exponential backoff; a 403 marks the user blocked and cancels their pending reminders.
+
+Exactly once, and its one window: a row is sent only by the sender holding its claim, and
+only if the send, even running into its timeout, ends before the lease does (so no other sender
+can have taken the row meanwhile); it is marked sent in a commit of its own as soon as Telegram
+answers. A crash before a send leaves the row pending (another sender takes it when the lease
+runs out): nothing is lost. A crash while a message is on the wire (written to the socket, or
+accepted by Telegram before "sent" is committed) cannot be told apart from a failed send, since
+Telegram has no idempotency key: that message is sent again after the restart. Sending one
+message at a time (`workers = 1`, the default) bounds this to one repeated reminder per crash,
+and keeps the window to one HTTP exchange plus one small commit.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import logging
+import time
+import uuid
+from collections.abc import Awaitable, Callable, Sequence
+from dataclasses import dataclass, field
+from datetime import datetime, timedelta
+from typing import Protocol
+
+from sqlalchemy.exc import DBAPIError
+from sqlalchemy.ext.asyncio import AsyncConnection, AsyncSession, async_sessionmaker
+
+from booking import outbox
+from booking.drafts import forget_stale_drafts
+from booking.messages import Outgoing, reminder_message
+from booking.places import Place, get_place
+from booking.settings import BookingSettings
+from storage.conversation import utc_now
+
+log = logging.getLogger(__name__)
+
+MAX_BACKOFF_SECONDS = 300.0
+BURST_SECONDS = 0.1
+HOUSEKEEPING_SECONDS = 600.0
+RECORD_PATIENCE_SECONDS = 30.0
+
+
+class RetryAfter(Exception):
+    """Telegram's flood control (429): wait `seconds` before sending anything."""
+
+    def __init__(self, seconds: float) -> None:
+        super().__init__(f"retry after {seconds} s")
+        self.seconds = seconds
+
+
+class Blocked(Exception):
+    """403: the user blocked the bot (or deleted the chat)."""
+
+
+class Transient(Exception):
+    """5xx or a network failure: worth trying again later."""
+
+
+class Rejected(Exception):
+    """Any other refusal (400 chat not found, ...): trying again will not help."""
+
+
+class Transport(Protocol):
+    async def send(self, chat_id: int, message: Outgoing, *, timeout: float) -> int | None:
+        """Send within `timeout` seconds and return Telegram's message id; raise one of the
+        exceptions above (a timeout is `Transient`)."""
+        ...
+
+
+Clock = Callable[[], datetime]
+
+
+class Pacer:
+    """A global send schedule: one slot every 1/rate seconds; pausable for flood waits.
+
+    After a stall (a slow database commit, a busy CPU) it may catch up by a small burst, a tenth
+    of a second's worth of messages: at 25/s no second ever exceeds about 27 messages.
+    """
+
+    def __init__(self, rate: float, per_chat_interval: float) -> None:
+        self.interval = 1.0 / rate
+        self.catch_up = max(0.0, rate * BURST_SECONDS - 1) * self.interval
+        self.per_chat_interval = per_chat_interval
+        self.next_slot = 0.0
+        self.paused_until = 0.0
+        self.chat_next: dict[int, float] = {}
+
+    def chat_delay(self, chat_id: int) -> float:
+        """Seconds until this chat may get another message (0: now)."""
+        return max(0.0, self.chat_next.get(chat_id, 0.0) - time.monotonic())
+
+    async def wait_turn(self, chat_id: int) -> None:
+        """Wait for a global slot, then book the chat's next turn one interval later."""
+        while True:
+            now = time.monotonic()
+            slot = max(now - self.catch_up, self.next_slot, self.paused_until)
+            self.next_slot = slot + self.interval
+            if slot > now:
+                await asyncio.sleep(slot - now)
+            if time.monotonic() >= self.paused_until:
+                self.chat_next[chat_id] = time.monotonic() + self.per_chat_interval
+                return
+
+    def pause(self, seconds: float) -> None:
+        self.paused_until = max(self.paused_until, time.monotonic() + seconds)
+
+    def forget_idle_chats(self) -> None:
+        now = time.monotonic()
+        self.chat_next = {c: t for c, t in self.chat_next.items() if t > now}
+
+
+@dataclass
+class SenderStats:
+    sent: int = 0
+    expired: int = 0
+    cancelled: int = 0
+    retried: int = 0
+    lost_claims: int = 0
+    errors: list[str] = field(default_factory=list)
+
+
+class ReminderSender:
+    """Claims and delivers due reminders until stopped; several may run at once."""
+
+    def __init__(
+        self,
+        sessionmaker: async_sessionmaker[AsyncSession],
+        transport: Transport,
+        settings: BookingSettings | None = None,
+        *,
+        clock: Clock = utc_now,
+        sender_id: str | None = None,
+        on_sent: Callable[[int], Awaitable[None]] | None = None,
+    ) -> None:
+        self.sessionmaker = sessionmaker
+        self.transport = transport
+        self.settings = settings or BookingSettings()
+        self.clock = clock
+        self.sender_id = sender_id or f"sender-{uuid.uuid4().hex[:12]}"
+        self.pacer = Pacer(self.settings.send_rate, self.settings.per_chat_interval_seconds)
+        self.stats = SenderStats()
+        self.on_sent = on_sent
+        self._places: dict[str, Place] = {}
+        self._marking = asyncio.Lock()
+        self._next_housekeeping = 0.0
+        self._mark_connection: AsyncConnection | None = None
+
+    @property
+    def _usable_lease(self) -> float:
+        """Seconds after a claim during which its rows may start being sent."""
+        return self.settings.lease_seconds * 0.9 - self.settings.send_timeout_seconds
+
+    @property
+    def batch_limit(self) -> int:
+        """Rows a batch can send well within the usable part of the lease at the set rate."""
+        within_lease = int(self.settings.send_rate * self._usable_lease * 0.5)
+        return max(1, min(self.settings.batch_size, within_lease))
+
+    async def run(self, stop: asyncio.Event | None = None) -> None:
+        """Deliver until `stop` is set (or the task is cancelled), keeping the workers fed.
+
+        A new batch is claimed while the previous one is still being sent, so the pace never
+        waits for the database. On the way out, a message being sent is finished and recorded
+        (never cut between Telegram's answer and the commit) and unsent claims are released.
+        """
+        stop = stop or asyncio.Event()
+        queue: asyncio.Queue[tuple[outbox.ClaimedReminder, float]] = asyncio.Queue()
+        halt = asyncio.Event()
+        workers = [
+            asyncio.create_task(self._serve(queue, halt)) for _ in range(self.settings.workers)
+        ]
+        try:
+            while not stop.is_set():
+                claimed = 0
+                if queue.qsize() <= self.batch_limit // 2:
+                    try:
+                        claimed = await self._claim_into(queue)
+                    except Exception:  # a lost database connection must not end reminders
+                        log.exception("claiming reminders failed; trying again")
+                if claimed:
+                    continue
+                idle = queue.empty()
+                if idle:
+                    await self._housekeeping()
+                wait = self.settings.poll_seconds if idle else self.batch_limit / self.rate / 4
+                with contextlib.suppress(TimeoutError):
+                    await asyncio.wait_for(stop.wait(), wait)
+        finally:
+            halt.set()
+            await asyncio.shield(self._wind_down(queue, workers))
+
+    async def _housekeeping(self) -> None:
+        """Now and then, while idle: erase booking drafts abandoned long ago."""
+        if time.monotonic() < self._next_housekeeping:
+            return
+        self._next_housekeeping = time.monotonic() + HOUSEKEEPING_SECONDS
+        try:
+            async with self.sessionmaker() as db, db.begin():
+                await forget_stale_drafts(db, self.clock())
+        except Exception:
+            log.exception("housekeeping failed")
+
+    @property
+    def rate(self) -> float:
+        return self.settings.send_rate
+
+    async def _claim_into(self, queue: asyncio.Queue[tuple[outbox.ClaimedReminder, float]]) -> int:
+        batch = await self._claim()
+        deadline = self._last_start()
+        for item in batch:
+            queue.put_nowait((item, deadline))
+        self.pacer.forget_idle_chats()
+        return len(batch)
+
+    async def _serve(
+        self, queue: asyncio.Queue[tuple[outbox.ClaimedReminder, float]], halt: asyncio.Event
+    ) -> None:
+        while not halt.is_set():
+            try:
+                item, deadline = await asyncio.wait_for(queue.get(), 0.2)
+            except TimeoutError:
+                continue
+            try:
+                await self._settle(item, deadline)
+            except Exception:  # one bad row must not stop the others
+                log.exception("reminder %d could not be settled", item.id)
+
+    async def _wind_down(
+        self,
+        queue: asyncio.Queue[tuple[outbox.ClaimedReminder, float]],
+        workers: list[asyncio.Task[None]],
+    ) -> None:
+        await asyncio.gather(*workers, return_exceptions=True)
+        await self.close()
+        left = [queue.get_nowait()[0].id for _ in range(queue.qsize())]
+        if left:
+            async with self.sessionmaker() as db, db.begin():
+                await outbox.release(db, left, self.sender_id)
+
+    def _last_start(self) -> float:
+        """The latest moment a claimed row may still be sent: even a send that runs into its
+        timeout ends before the lease does, so no other sender can have taken the row."""
+        return time.monotonic() + self._usable_lease
+
+    async def _claim(self) -> list[outbox.ClaimedReminder]:
+        lease = timedelta(seconds=self.settings.lease_seconds)
+        async with self.sessionmaker() as db, db.begin():
+            return await outbox.claim_due(
+                db, sender_id=self.sender_id, now=self.clock(), lease=lease, limit=self.batch_limit
+            )
+
+    async def run_once(self) -> int:
+        """Claim one batch and settle every row of it; the number of rows claimed (tests)."""
+        batch = await self._claim()
+        if not batch:
+            return 0
+        deadline = self._last_start()
+        queue: asyncio.Queue[outbox.ClaimedReminder] = asyncio.Queue()
+        for item in batch:
+            queue.put_nowait(item)
+        workers = min(self.settings.workers, len(batch))
+        await asyncio.gather(*(self._worker(queue, deadline) for _ in range(workers)))
+        self.pacer.forget_idle_chats()
+        await self.close()
+        return len(batch)
+
+    async def close(self) -> None:
+        """Give back the connection kept for recording sends."""
+        if self._mark_connection is not None:
+            connection, self._mark_connection = self._mark_connection, None
+            await connection.close()
+
+    async def _worker(self, queue: asyncio.Queue[outbox.ClaimedReminder], deadline: float) -> None:
+        while not queue.empty():
+            item = queue.get_nowait()
+            await self._settle(item, deadline)
+
+    async def _settle(self, item: outbox.ClaimedReminder, deadline: float) -> None:
+        now = self.clock()
+        if item.appointment_status != "booked" or item.starts_at <= now:
+            await self._finish(item, "expired", "the appointment is no longer ahead")
+            return
+        if item.superseded:
+            await self._finish(item, "expired", "a closer reminder is due as well")
+            return
+        if item.blocked:
+            await self._finish(item, "cancelled", "blocked by the user")
+            return
+        wait = self.pacer.chat_delay(item.chat_id)
+        if wait > 0:  # this chat just got a message: come back to it instead of blocking others
+            await self._retry(item, timedelta(seconds=wait), "per-chat pacing")
+            return
+        place = await self._place(item.place_id)
+        message = reminder_message(item, place)
+        await self.pacer.wait_turn(item.chat_id)
+        if time.monotonic() > deadline:
+            return  # the lease is running out: leave the row for the next claim
+        try:
+            message_id = await self.transport.send(
+                item.chat_id, message, timeout=self.settings.send_timeout_seconds
+            )
+        except RetryAfter as flood:
+            self.pacer.pause(flood.seconds)
+            await self._retry(item, timedelta(seconds=flood.seconds), "429 flood control")
+        except Transient as error:
+            backoff = min(MAX_BACKOFF_SECONDS, 2.0 ** max(0, item.attempts - 1))
+            await self._retry(item, timedelta(seconds=backoff), f"transient: {error}")
+        except Blocked:
+            async with self.sessionmaker() as db, db.begin():
+                await outbox.stop_messaging(db, item.chat_id, self.clock())
+            self.stats.cancelled += 1
+        except Rejected as error:
+            await self._finish(item, "cancelled", f"rejected: {error}")
+        else:
+            kept = await self._record_sent(item, message_id)
+            if kept:
+                self.stats.sent += 1
+            else:
+                self.stats.lost_claims += 1
+                log.warning("reminder %d: sent after its claim was lost", item.id)
+            if self.on_sent is not None:
+                await self.on_sent(item.id)
+
+    async def _record_sent(self, item: outbox.ClaimedReminder, message_id: int | None) -> bool:
+        """Commit "sent" at once, on a connection kept open for it: between Telegram's answer and
+        this commit lies the one moment a crash repeats a message, so it is kept short. A busy
+        database (SQLite's lock held by another writer, a dropped connection) is waited out:
+        giving up here would send the reminder again after the lease."""
+        give_up = time.monotonic() + RECORD_PATIENCE_SECONDS
+        delay = 0.01
+        while True:
+            try:
+                return await self._record_sent_once(item, message_id)
+            except DBAPIError:
+                if time.monotonic() > give_up:
+                    raise
+                await asyncio.sleep(delay)
+                delay = min(delay * 2, 0.5)
+
+    async def _record_sent_once(self, item: outbox.ClaimedReminder, message_id: int | None) -> bool:
+        async with self._marking:
+            if self._mark_connection is None:
+                engine = self.sessionmaker.kw["bind"]
+                connection = await engine.connect()
+                # One statement, committed by itself: one round trip, no BEGIN/COMMIT.
+                self._mark_connection = await connection.execution_options(
+                    isolation_level="AUTOCOMMIT"
+                )
+            conn = self._mark_connection
+            try:
+                kept = await outbox.mark_sent(
+                    conn, item.id, self.sender_id, message_id=message_id, now=self.clock()
+                )
+            except Exception:
+                self._mark_connection = None
+                with contextlib.suppress(Exception):
+                    await conn.close()
+                raise
+        return kept
+
+    async def _retry(self, item: outbox.ClaimedReminder, delay: timedelta, error: str) -> None:
+        async with self.sessionmaker() as db, db.begin():
+            await outbox.retry_at(
+                db, item.id, self.sender_id, when=self.clock() + delay, error=error
+            )
+        self.stats.retried += 1
+
+    async def _finish(self, item: outbox.ClaimedReminder, status: str, reason: str) -> None:
+        async with self.sessionmaker() as db, db.begin():
+            await outbox.finish(db, item.id, self.sender_id, status=status, reason=reason)
+        if status == "expired":
+            self.stats.expired += 1
+        else:
+            self.stats.cancelled += 1
+
+    async def _place(self, place_id: str) -> Place:
+        place = self._places.get(place_id)
+        if place is None:
+            async with self.sessionmaker() as db:
+                place = await get_place(db, place_id)
+            if place is None:
+                raise LookupError(place_id)
+            self._places[place_id] = place
+        return place
+
+
+def summary(stats: SenderStats) -> Sequence[tuple[str, int]]:
+    return [
+        ("sent", stats.sent),
+        ("expired", stats.expired),
+        ("cancelled", stats.cancelled),
+        ("retried", stats.retried),
+        ("lost_claims", stats.lost_claims),
+    ]
