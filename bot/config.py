@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import secrets
 from urllib.parse import urlsplit
 
 from pydantic import Field, SecretStr, model_validator
@@ -29,7 +30,9 @@ class Settings(BaseSettings):
     webhook_port: int = Field(default=8080, ge=1, le=65535)
     retention_days: int = Field(default=30, ge=1)
     retention_interval_seconds: float = Field(default=3600.0, gt=0)
-    log_salt: SecretStr = SecretStr("komek")
+    # A public default salt would let anyone reverse logged chat-id hashes by brute force: without
+    # LOG_SALT each process draws its own (hashes then correlate only within one run).
+    log_salt: SecretStr = Field(default_factory=lambda: SecretStr(secrets.token_hex(16)))
     log_level: str = "INFO"
     polling_timeout: int = Field(default=25, ge=0)
 

@@ -88,3 +88,14 @@ async def test_a_turn_waits_for_a_sqlite_lock_held_elsewhere_and_loses_nothing(
         other.execute("COMMIT")
         other.close()
         assert (await user.wait_reply(timeout=5)).edited
+
+
+def test_log_salt_is_secret_and_unguessable_unless_configured(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    monkeypatch.delenv("LOG_SALT", raising=False)
+    first, second = Settings(_env_file=None), Settings(_env_file=None)
+    assert first.log_salt.get_secret_value() != second.log_salt.get_secret_value()
+    assert len(first.log_salt.get_secret_value()) >= 32
+    monkeypatch.setenv("LOG_SALT", "operator-chosen")
+    assert Settings(_env_file=None).log_salt.get_secret_value() == "operator-chosen"
