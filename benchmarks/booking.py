@@ -20,13 +20,10 @@ import random
 import sys
 import tempfile
 import time
-import uuid
 from datetime import UTC, datetime
 from pathlib import Path
 
-import asyncpg
 from sqlalchemy import func, insert, select
-from sqlalchemy.engine import make_url
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
@@ -38,6 +35,7 @@ from storage.base import create_engine, session_maker  # noqa: E402
 from storage.booking import Appointment, SlotCounter  # noqa: E402
 from storage.conversation import User  # noqa: E402
 from storage.migrate import upgrade_to_head  # noqa: E402
+from tests.postgres import create_database, drop_database  # noqa: E402
 
 CAPACITY = 3
 
@@ -150,26 +148,6 @@ async def run(
     }
 
 
-async def postgres_database(admin_url: str) -> tuple[str, str]:
-    name = f"komek_bench_{uuid.uuid4().hex[:8]}"
-    dsn = make_url(admin_url).set(drivername="postgresql").render_as_string(False)
-    conn = await asyncpg.connect(dsn)
-    try:
-        await conn.execute(f'CREATE DATABASE "{name}"')
-    finally:
-        await conn.close()
-    return make_url(admin_url).set(database=name).render_as_string(False), name
-
-
-async def drop_postgres(admin_url: str, name: str) -> None:
-    dsn = make_url(admin_url).set(drivername="postgresql").render_as_string(False)
-    conn = await asyncpg.connect(dsn)
-    try:
-        await conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
-    finally:
-        await conn.close()
-
-
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0] if __doc__ else None)
     parser.add_argument("--engines", nargs="+", default=["postgresql", "sqlite"])
@@ -185,14 +163,14 @@ def main() -> int:
             if not admin:
                 print("postgresql: skipped, KOMEK_TEST_POSTGRES_URL is not set")
                 continue
-            url, name = asyncio.run(postgres_database(admin))
+            url = asyncio.run(create_database(admin, prefix="komek_bench"))
             try:
                 upgrade_to_head(url)
                 result = asyncio.run(
                     run(url, args.users, args.concurrency, args.places, args.seat_ratio)
                 )
             finally:
-                asyncio.run(drop_postgres(admin, name))
+                asyncio.run(drop_database(admin, url))
         else:
             with tempfile.TemporaryDirectory() as folder:
                 url = f"sqlite+aiosqlite:///{folder}/bench.sqlite3"

@@ -23,12 +23,10 @@ import subprocess
 import sys
 import tempfile
 import time
-import uuid
 from collections import Counter
 from datetime import UTC, datetime
 from pathlib import Path
 
-import asyncpg
 from sqlalchemy import func, select
 from sqlalchemy.engine import make_url
 
@@ -41,6 +39,7 @@ from storage.booking import Reminder  # noqa: E402
 from storage.migrate import upgrade_to_head  # noqa: E402
 from tests.booking.seeding import seed_due_reminders  # noqa: E402
 from tests.fake_telegram import FakeTelegram  # noqa: E402
+from tests.postgres import create_database, drop_database  # noqa: E402
 
 
 def bench_place() -> Place:
@@ -174,26 +173,6 @@ async def run(url: str, args: argparse.Namespace) -> int:
     return 0 if ok else 1
 
 
-async def postgres_database(admin_url: str) -> tuple[str, str]:
-    name = f"komek_bench_{uuid.uuid4().hex[:8]}"
-    dsn = make_url(admin_url).set(drivername="postgresql").render_as_string(False)
-    conn = await asyncpg.connect(dsn)
-    try:
-        await conn.execute(f'CREATE DATABASE "{name}"')
-    finally:
-        await conn.close()
-    return make_url(admin_url).set(database=name).render_as_string(False), name
-
-
-async def drop_postgres(admin_url: str, name: str) -> None:
-    dsn = make_url(admin_url).set(drivername="postgresql").render_as_string(False)
-    conn = await asyncpg.connect(dsn)
-    try:
-        await conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
-    finally:
-        await conn.close()
-
-
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0] if __doc__ else None)
     parser.add_argument("--count", type=int, default=10_000)
@@ -208,12 +187,12 @@ def main() -> int:
         if not admin:
             print("KOMEK_TEST_POSTGRES_URL is not set")
             return 2
-        url, name = asyncio.run(postgres_database(admin))
+        url = asyncio.run(create_database(admin, prefix="komek_bench"))
         try:
             upgrade_to_head(url)
             return asyncio.run(run(url, args))
         finally:
-            asyncio.run(drop_postgres(admin, name))
+            asyncio.run(drop_database(admin, url))
     with tempfile.TemporaryDirectory() as folder:
         url = f"sqlite+aiosqlite:///{folder}/reminders.sqlite3"
         upgrade_to_head(url)

@@ -7,23 +7,19 @@ from a template migrated once per run, so tests are isolated and fast.
 
 from __future__ import annotations
 
+import asyncio
 import os
 import shutil
-import uuid
 from collections.abc import AsyncIterator, Iterator
 from pathlib import Path
 
-import asyncpg
 import pytest
 from sqlalchemy.engine import make_url
 
 from storage.migrate import upgrade_to_head
+from tests.postgres import create_database, drop_database
 
 POSTGRES_ADMIN_URL_ENV = "KOMEK_TEST_POSTGRES_URL"
-
-
-def _asyncpg_dsn(url: str) -> str:
-    return make_url(url).set(drivername="postgresql").render_as_string(hide_password=False)
 
 
 @pytest.fixture(scope="session")
@@ -55,38 +51,18 @@ def postgres_admin_url() -> str:
 @pytest.fixture(scope="session")
 def postgres_template(postgres_admin_url: str) -> Iterator[str]:
     """A database migrated once per run, cloned by every test that needs PostgreSQL."""
-    import asyncio
-
-    name = f"komek_template_{uuid.uuid4().hex[:8]}"
-
-    async def admin(sql: str) -> None:
-        conn = await asyncpg.connect(_asyncpg_dsn(postgres_admin_url))
-        try:
-            await conn.execute(sql)
-        finally:
-            await conn.close()
-
-    asyncio.run(admin(f'CREATE DATABASE "{name}"'))
-    upgrade_to_head(make_url(postgres_admin_url).set(database=name).render_as_string(False))
-    yield name
-    asyncio.run(admin(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+    url = asyncio.run(create_database(postgres_admin_url, prefix="komek_template"))
+    upgrade_to_head(url)
+    yield str(make_url(url).database)
+    asyncio.run(drop_database(postgres_admin_url, url))
 
 
 @pytest.fixture
 async def postgres_url(postgres_admin_url: str, postgres_template: str) -> AsyncIterator[str]:
     """A migrated PostgreSQL database of this test's own, dropped afterwards."""
-    name = f"komek_test_{uuid.uuid4().hex[:12]}"
-    conn = await asyncpg.connect(_asyncpg_dsn(postgres_admin_url))
-    try:
-        await conn.execute(f'CREATE DATABASE "{name}" TEMPLATE "{postgres_template}"')
-    finally:
-        await conn.close()
-    yield make_url(postgres_admin_url).set(database=name).render_as_string(False)
-    conn = await asyncpg.connect(_asyncpg_dsn(postgres_admin_url))
-    try:
-        await conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
-    finally:
-        await conn.close()
+    url = await create_database(postgres_admin_url, template=postgres_template)
+    yield url
+    await drop_database(postgres_admin_url, url)
 
 
 @pytest.fixture(params=["sqlite", "postgresql"])
