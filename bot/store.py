@@ -13,7 +13,7 @@ from typing import Any, Final, cast
 
 from sqlalchemy import Table, bindparam, delete, func, select, update
 from sqlalchemy.dialects import postgresql, sqlite
-from sqlalchemy.ext.asyncio import AsyncSession
+from sqlalchemy.ext.asyncio import AsyncConnection, AsyncSession
 
 from storage.base import Base
 from storage.conversation import Conversation, ProcessedUpdate, Screening, User
@@ -56,13 +56,33 @@ def _insert(db: AsyncSession, table: Any) -> postgresql.Insert | sqlite.Insert:
     return sqlite.insert(table)
 
 
+_CONNECTION: Final = "komek.connection"
+
+
+async def _connection(db: AsyncSession) -> AsyncConnection:
+    """The transaction's connection, asked of the session once per transaction.
+
+    Every `db.connection()` is a greenlet switch; a turn runs several Core statements in one
+    transaction, so the connection is kept in `db.info` next to the transaction it belongs to.
+    """
+    transaction = db.sync_session.get_transaction()
+    cached = db.info.get(_CONNECTION)
+    if transaction is not None and transaction.is_active and cached is not None:
+        owner, connection = cached
+        if owner is transaction:
+            return cast(AsyncConnection, connection)
+    connection = await db.connection()
+    db.info[_CONNECTION] = (db.sync_session.get_transaction(), connection)
+    return connection
+
+
 async def claim_update(db: AsyncSession, update_id: int, now: datetime) -> bool:
     """Record the update as handled in the current transaction; False if it already was.
 
     On PostgreSQL a concurrent claim of the same id waits for the first transaction: if that
     commits this one sees the conflict, if it rolls back (a crash) this one proceeds.
     """
-    connection = await db.connection()
+    connection = await _connection(db)
     statement = _claim_statement(connection.dialect.name)
     result = await connection.execute(statement, {"p_update": update_id, "p_now": now})
     return bool(getattr(result, "rowcount", 0) == 1)
@@ -147,7 +167,7 @@ async def load_chat(
     db: AsyncSession, chat_id: int
 ) -> tuple[UserRow | None, StoredConversation | None]:
     """The users row and the stored conversation of a chat, in one query."""
-    connection = await db.connection()  # Core, not the ORM: this runs on every update
+    connection = await _connection(db)  # Core, not the ORM: this runs on every update
     row = (await connection.execute(_LOAD_CHAT, {"p_chat": chat_id})).one_or_none()
     if row is None:
         return None, None
@@ -193,7 +213,7 @@ async def save_conversation(
         "p_finished_at": finished_at,
         "p_now": now,
     }
-    result = await (await db.connection()).execute(_SAVE_CONVERSATION, parameters)
+    result = await (await _connection(db)).execute(_SAVE_CONVERSATION, parameters)
     return expected_version + 1 if getattr(result, "rowcount", 0) == 1 else None
 
 
