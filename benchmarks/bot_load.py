@@ -38,8 +38,8 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 from dialogs import ButtonPress, Command, Session, TextInput, step  # noqa: E402
-from storage.base import create_engine  # noqa: E402
-from storage.conversation import Conversation, User, utc_now  # noqa: E402
+from storage.base import create_engine, utc_now  # noqa: E402
+from storage.conversation import Conversation, User  # noqa: E402
 from storage.migrate import upgrade_to_head  # noqa: E402
 from tests.bot.players import Player, current_question  # noqa: E402
 from tests.fake_telegram import FakeTelegram, FakeUser  # noqa: E402

@@ -38,7 +38,7 @@ from booking.drafts import forget_stale_drafts
 from booking.messages import Outgoing, reminder_message
 from booking.places import Place, get_place
 from booking.settings import BookingSettings
-from storage.conversation import utc_now
+from storage.base import utc_now
 
 log = logging.getLogger(__name__)
 

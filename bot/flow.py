@@ -32,7 +32,7 @@ from dialogs.events import ButtonPress, Event
 from dialogs.flow import answered, ask, path
 from dialogs.i18n import KZ_TIME, Language
 from dialogs.text import Message as Text
-from storage.conversation import utc_now
+from storage.base import utc_now
 
 log = logging.getLogger(__name__)
 

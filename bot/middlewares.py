@@ -28,7 +28,7 @@ from bot.language import language_from_code
 from bot.privacy import chat_ref
 from bot.sending import ChatSender, blocked_marker
 from bot.sqlite_inline import is_locked
-from storage.conversation import utc_now
+from storage.base import utc_now
 
 log = logging.getLogger(__name__)
 

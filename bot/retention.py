@@ -8,7 +8,7 @@ import logging
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from bot.store import PurgeReport, purge_stale
-from storage.conversation import utc_now
+from storage.base import utc_now
 
 log = logging.getLogger(__name__)
 

@@ -31,7 +31,7 @@ from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from bot import store
 from bot.privacy import chat_ref
-from storage.conversation import utc_now
+from storage.base import utc_now
 
 T = TypeVar("T")
 

@@ -28,8 +28,7 @@ from sqlalchemy import (
 )
 from sqlalchemy.orm import Mapped, mapped_column
 
-from storage.base import Base
-from storage.conversation import UtcDateTime, utc_now
+from storage.base import Base, UtcDateTime, utc_now
 
 APPOINTMENT_STATUSES = ("booked", "cancelled", "rescheduled", "past")
 REMINDER_STATUSES = ("pending", "sent", "expired", "cancelled")

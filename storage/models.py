@@ -1,16 +1,12 @@
 """Every table, imported here so that Alembic and the app see one metadata.
 
-Each room keeps its tables in its own module (`storage/conversation.py` for the bot's users,
-sessions and screenings; `storage/booking.py` for places, appointments and reminders).
+Each room keeps its tables in its own module: `storage/conversation.py` (the bot's users,
+sessions, screenings, processed updates), `storage/places.py` (the directory of places to apply),
+`storage/booking.py` (appointments, slot counters, the reminder outbox, booking drafts).
 """
 
 from __future__ import annotations
 
-import importlib
-import pkgutil
+from storage import booking, conversation, places
 
-import storage
-
-for _module in pkgutil.iter_modules(storage.__path__):
-    if _module.name not in {"base", "models", "migrate", "migrations"}:
-        importlib.import_module(f"storage.{_module.name}")
+__all__ = ["booking", "conversation", "places"]

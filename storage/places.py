@@ -15,8 +15,7 @@ from typing import Any
 from sqlalchemy import JSON, Boolean, CheckConstraint, Float, Integer, String, true
 from sqlalchemy.orm import Mapped, mapped_column
 
-from storage.base import Base
-from storage.conversation import UtcDateTime, utc_now
+from storage.base import Base, UtcDateTime, utc_now
 
 
 class PlaceRow(Base):

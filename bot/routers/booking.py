@@ -53,7 +53,7 @@ from booking.settings import BookingSettings
 from bot.middlewares import ConversationConflict, UnitOfWork
 from bot.sending import ChatSender
 from dialogs.i18n import Language
-from storage.conversation import utc_now
+from storage.base import utc_now
 
 log = logging.getLogger(__name__)
 

@@ -7,7 +7,7 @@ from aiogram.types import ChatMemberUpdated
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot import store
-from storage.conversation import utc_now
+from storage.base import utc_now
 
 
 async def on_membership(event: ChatMemberUpdated, db: AsyncSession) -> None:

@@ -9,7 +9,8 @@ from sqlalchemy import func, select, update
 
 from bot.app import Application
 from bot.retention import purge_once
-from storage.conversation import Conversation, Screening, User, utc_now
+from storage.base import utc_now
+from storage.conversation import Conversation, Screening, User
 from tests.bot.players import Player, current_question
 from tests.fake_telegram import FakeTelegram
 
