@@ -61,7 +61,12 @@ def is_sqlite(url: str) -> bool:
 
 
 def create_engine(url: str = DEFAULT_DATABASE_URL, **kwargs: Any) -> AsyncEngine:
-    """An async engine; on SQLite with WAL, a busy timeout and foreign keys switched on."""
+    """An async engine; on SQLite with WAL, a busy timeout and foreign keys switched on.
+
+    Bound parameters (phones, incomes) are kept out of error messages, so a logged traceback
+    never carries personal data.
+    """
+    kwargs.setdefault("hide_parameters", True)
     if is_sqlite(url):
         kwargs.setdefault("connect_args", {"timeout": 30})
         engine = create_async_engine(url, **kwargs)
