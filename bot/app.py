@@ -14,9 +14,7 @@ import logging
 import signal
 from dataclasses import dataclass
 
-import orjson
 from aiogram import Bot, Dispatcher
-from aiogram.client.session.aiohttp import AiohttpSession
 from aiogram.client.telegram import PRODUCTION, TelegramAPIServer
 from aiohttp import web
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
@@ -37,6 +35,7 @@ from bot.retention import retention_loop
 from bot.routers import all_routers
 from bot.routers.booking import reminder_sender_task
 from bot.sqlite_inline import inline_creator
+from bot.telegram_session import JsonBodySession
 from bot.webhook import create_webhook_app
 from storage.base import create_engine, is_sqlite, session_maker
 
@@ -53,13 +52,7 @@ def create_bot(settings: Settings) -> Bot:
         raise ValueError("BOT_TOKEN is not configured")
     base = settings.bot_api_base_url
     api = TelegramAPIServer.from_base(base) if base else PRODUCTION
-    # orjson: every API call encodes its arguments and decodes its answer, several per update.
-    session = AiohttpSession(api=api, json_loads=orjson.loads, json_dumps=_json_dumps)
-    return Bot(token=settings.token, session=session)
-
-
-def _json_dumps(value: object) -> str:
-    return orjson.dumps(value).decode()
+    return Bot(token=settings.token, session=JsonBodySession(api=api))
 
 
 def create_dispatcher(

@@ -19,6 +19,7 @@ from aiogram.methods import (
     EditMessageReplyMarkup,
     EditMessageText,
     SendChatAction,
+    SendMessage,
 )
 from aiogram.types import CallbackQuery, InlineKeyboardMarkup, Message, ReplyKeyboardMarkup
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -141,7 +142,7 @@ def _typing_before_result(turn: Turn, before: Session, after: Session) -> asynci
     if not after.finished or before.finished:
         return None
     return asyncio.create_task(
-        turn.sender.call(SendChatAction(chat_id=turn.chat_id, action="typing"))
+        turn.sender.perform(SendChatAction(chat_id=turn.chat_id, action="typing"))
     )
 
 
@@ -153,7 +154,9 @@ async def repeat_question(turn: Turn, hint: Text | None, *, toast: Text | None =
     lang: Language = session.language or turn.lang
     if turn.callback is not None:
         text = toast.render(lang)[:200] if toast is not None else None
-        await turn.sender.call(AnswerCallbackQuery(callback_query_id=turn.callback.id, text=text))
+        await turn.sender.perform(
+            AnswerCallbackQuery(callback_query_id=turn.callback.id, text=text)
+        )
     await deliver(turn.sender, render(replies, lang), session.version)
 
 
@@ -229,7 +232,7 @@ async def _after_press(
 
 
 async def _answer(sender: ChatSender, query_id: str, toast: str | None) -> None:
-    await sender.call(AnswerCallbackQuery(callback_query_id=query_id, text=toast))
+    await sender.perform(AnswerCallbackQuery(callback_query_id=query_id, text=toast))
 
 
 async def _update_pressed(
@@ -251,7 +254,7 @@ async def _update_pressed(
     if label is not None and message.text is not None:
         await _edit(turn, message, f"{message.text}\n\n{ANSWER_MARK} {label}", None, 0)
     else:
-        await turn.sender.call(
+        await turn.sender.perform(
             EditMessageReplyMarkup(chat_id=turn.chat_id, message_id=message.message_id)
         )
     return rendered
@@ -261,7 +264,7 @@ async def _edit(
     turn: Turn, message: Message, text: str, reply: RenderedReply | None, version: int
 ) -> None:
     markup = keyboards.inline_keyboard(reply, version) if reply is not None else None
-    await turn.sender.call(
+    await turn.sender.perform(
         EditMessageText(
             chat_id=turn.chat_id, message_id=message.message_id, text=text, reply_markup=markup
         )
@@ -273,5 +276,6 @@ async def deliver(sender: ChatSender, replies: list[RenderedReply], version: int
     for reply in replies:
         markup: InlineKeyboardMarkup | ReplyKeyboardMarkup | None
         markup = keyboards.inline_keyboard(reply, version) or keyboards.request_keyboard(reply)
-        if await sender.send_text(reply.text, reply_markup=markup) is None and sender.blocked:
+        message = SendMessage(chat_id=sender.chat_id, text=reply.text, reply_markup=markup)
+        if not await sender.perform(message) and sender.blocked:
             return

@@ -31,9 +31,11 @@ from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from bot import store
 from bot.privacy import chat_ref
+from bot.telegram_session import JsonBodySession
 from storage.base import utc_now
 
 T = TypeVar("T")
+R = TypeVar("R")
 
 # aiogram parses every answer as `Response[<method's result type>]`; pydantic keeps those
 # generic classes only weakly, so after a garbage collection each is built again (milliseconds
@@ -94,6 +96,23 @@ class ChatSender:
 
     async def call(self, method: TelegramMethod[T]) -> T | None:
         """The method's result, or None when it could not be delivered (logged, never raised)."""
+        return await self._with_retries(method, lambda: self.bot(method))
+
+    async def perform(self, method: TelegramMethod[Any]) -> bool:
+        """Deliver a call whose answer the caller does not need (cheaper: the answer is not
+        parsed into objects); False when it could not be delivered."""
+        session = self.bot.session
+        if isinstance(session, JsonBodySession):
+            done = await self._with_retries(
+                method, lambda: _done(session.call_without_result(self.bot, method))
+            )
+        else:
+            done = await self._with_retries(method, lambda: _done(self.bot(method)))
+        return done is not None
+
+    async def _with_retries(
+        self, method: TelegramMethod[Any], invoke: Callable[[], Awaitable[R]]
+    ) -> R | None:
         if self.blocked:
             return None
         if self.before_call is not None:
@@ -102,7 +121,7 @@ class ChatSender:
         server_errors = 0
         while True:
             try:
-                return await self.bot(method)
+                return await invoke()
             except TelegramRetryAfter as error:
                 retry_after_waits += 1
                 if retry_after_waits > MAX_RETRY_AFTER_WAITS:
@@ -144,6 +163,11 @@ class ChatSender:
         return await self.call(
             SendMessage(chat_id=self.chat_id, text=text, reply_markup=reply_markup, **kwargs)
         )
+
+
+async def _done(call: Awaitable[object]) -> bool:
+    await call
+    return True
 
 
 async def send_safely(

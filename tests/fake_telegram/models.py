@@ -54,6 +54,8 @@ class RecordedRequest:
     chat_id: int | None
     status: int = 0
     response: JSON | None = None
+    content_type: str = ""
+    """How the parameters came: application/json, multipart/form-data, ... ("" for none)."""
 
     @property
     def ok(self) -> bool:

@@ -478,7 +478,10 @@ class FakeTelegram(MessageMethods):
             params, files = await self._read_params(request)
         except ApiError as exc:
             return self._json(exc.status, exc.body())
-        status, body = await self.call(request.match_info["method"], params, files)
+        content_type = request.content_type if request.body_exists else ""
+        status, body = await self.call(
+            request.match_info["method"], params, files, content_type=content_type
+        )
         return self._json(status, body)
 
     async def _handle_file(self, request: web.Request) -> web.Response:
@@ -501,7 +504,12 @@ class FakeTelegram(MessageMethods):
         )
 
     async def call(
-        self, method: str, params: JSON, files: dict[str, UploadedFile] | None = None
+        self,
+        method: str,
+        params: JSON,
+        files: dict[str, UploadedFile] | None = None,
+        *,
+        content_type: str = "",
     ) -> tuple[int, JSON]:
         """Run one Bot API method as if it came over HTTP; returns (status, body)."""
         spec = self._methods.get(method.lower())
@@ -513,6 +521,7 @@ class FakeTelegram(MessageMethods):
             files=files or {},
             time=time.monotonic(),
             chat_id=chat_id,
+            content_type=content_type,
         )
         self.requests.append(record)
         self.counters[record.method] += 1

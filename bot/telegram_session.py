@@ -1,0 +1,145 @@
+"""The HTTP session to the Bot API: JSON request bodies, answers parsed only when needed.
+
+aiogram's `AiohttpSession` sends every call as a form: each nested object (a keyboard) is turned
+into a JSON string by a Python-level walk, then the whole form is percent-encoded, which makes
+every Cyrillic letter six bytes. The Bot API accepts `application/json` bodies for every method
+that uploads no file, so those go as one JSON document serialised in C; uploads (the .ics file)
+keep aiogram's multipart form. Answers are validated by pydantic straight from the bytes, and
+a caller that does not use the answer (`call_without_result`) skips building it at all: the
+echo of a message with a 20-button keyboard is some fifty pydantic objects.
+"""
+
+from __future__ import annotations
+
+import datetime
+from typing import Any, cast
+
+import orjson
+from aiogram import Bot
+from aiogram.client.default import Default
+from aiogram.client.session.aiohttp import AiohttpSession
+from aiogram.exceptions import TelegramNetworkError
+from aiogram.methods import TelegramMethod
+from aiogram.methods.base import Response, TelegramType
+from aiogram.types import InputFile
+from aiohttp import ClientError, ClientTimeout
+from pydantic import ValidationError
+
+JSON_HEADERS = {"Content-Type": "application/json"}
+
+
+def json_dumps(value: object) -> str:
+    return orjson.dumps(value).decode()
+
+
+class _HasFile(Exception):
+    """The call uploads a file: it has to go as a multipart form."""
+
+
+class JsonBodySession(AiohttpSession):
+    """`AiohttpSession` with JSON bodies for calls without files (see the module docstring)."""
+
+    def __init__(self, **kwargs: Any) -> None:
+        kwargs.setdefault("json_loads", orjson.loads)
+        kwargs.setdefault("json_dumps", json_dumps)
+        super().__init__(**kwargs)
+
+    def json_body(self, bot: Bot, method: TelegramMethod[Any]) -> bytes | None:
+        """The call's parameters as one JSON document, as aiogram's form would carry them
+        (bot defaults filled in, None left out, times as Unix timestamps); None if it uploads
+        a file."""
+
+        def convert(value: Any) -> Any:
+            if isinstance(value, Default):
+                return bot.default[value.name]
+            if isinstance(value, InputFile):
+                raise _HasFile
+            if isinstance(value, datetime.datetime):
+                return round(value.timestamp())
+            if isinstance(value, datetime.timedelta):
+                return round((datetime.datetime.now() + value).timestamp())
+            raise TypeError(f"cannot send {type(value).__name__} as JSON")
+
+        params = method.model_dump(exclude_none=True, warnings=False)
+        for key, value in list(params.items()):
+            if isinstance(value, Default):
+                value = bot.default[value.name]
+                if value is None:
+                    del params[key]
+                else:
+                    params[key] = value
+            elif value == "":
+                del params[key]
+        try:
+            return orjson.dumps(params, default=convert, option=orjson.OPT_PASSTHROUGH_DATETIME)
+        except _HasFile:
+            return None
+        except TypeError as error:
+            if isinstance(error.__cause__, _HasFile) or isinstance(error.__context__, _HasFile):
+                return None
+            raise
+
+    async def make_request(
+        self,
+        bot: Bot,
+        method: TelegramMethod[TelegramType],
+        timeout: int | None = None,
+    ) -> TelegramType:
+        body = self.json_body(bot, method)
+        if body is None:
+            return await super().make_request(bot, method, timeout)
+        status, raw = await self._post(bot, method, body, timeout)
+        return cast(TelegramType, self.parse_answer(bot, method, status, raw).result)
+
+    async def call_without_result(
+        self, bot: Bot, method: TelegramMethod[Any], timeout: int | None = None
+    ) -> None:
+        """Like `bot(method)` for a caller that ignores the answer: failures raise the same
+        exceptions, a success is only checked for `"ok": true`."""
+        body = self.json_body(bot, method)
+        if body is None:
+            await bot(method, request_timeout=timeout)
+            return
+        status, raw = await self._post(bot, method, body, timeout)
+        if 200 <= status < 300:
+            try:
+                if orjson.loads(raw).get("ok") is True:
+                    return
+            except (orjson.JSONDecodeError, AttributeError):
+                pass
+        self.parse_answer(bot, method, status, raw)
+
+    async def _post(
+        self, bot: Bot, method: TelegramMethod[Any], body: bytes, timeout: int | None
+    ) -> tuple[int, bytes]:
+        session = await self.create_session()
+        url = self.api.api_url(token=bot.token, method=method.__api_method__)
+        try:
+            async with session.post(
+                url,
+                data=body,
+                headers=JSON_HEADERS,
+                timeout=ClientTimeout(total=self.timeout if timeout is None else timeout),
+            ) as resp:
+                return resp.status, await resp.read()
+        except TimeoutError as e:
+            raise TelegramNetworkError(method=method, message="Request timeout error") from e
+        except ClientError as e:
+            raise TelegramNetworkError(method=method, message=f"{type(e).__name__}: {e}") from e
+
+    def parse_answer(
+        self, bot: Bot, method: TelegramMethod[TelegramType], status: int, raw: bytes
+    ) -> Response[TelegramType]:
+        """Successful answers in one pass; anything else through aiogram's own checks, which
+        raise the right TelegramAPIError (429 with retry_after, 403, 400 ...)."""
+        if 200 <= status < 300:
+            response_type = Response[method.__returning__]  # type: ignore[name-defined]
+            try:
+                response = response_type.model_validate_json(raw, context={"bot": bot})
+            except ValidationError:
+                pass
+            else:
+                if response.ok:
+                    return cast(Response[TelegramType], response)
+        text = raw.decode("utf-8", errors="replace")
+        return self.check_response(bot=bot, method=method, status_code=status, content=text)
