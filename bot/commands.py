@@ -17,6 +17,8 @@ log = logging.getLogger(__name__)
 
 MENU: tuple[tuple[str, Callable[[], Message]], ...] = (
     ("start", texts.command_start),
+    ("book", texts.command_book),
+    ("my_appointment", texts.command_my_appointment),
     ("language", texts.command_language),
     ("restart", texts.command_restart),
     ("help", texts.command_help),

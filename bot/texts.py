@@ -65,6 +65,14 @@ def command_start() -> Message:
     return msg("Start the conversation")
 
 
+def command_book() -> Message:
+    return msg("Book a visit to the center")
+
+
+def command_my_appointment() -> Message:
+    return msg("My appointment: see, move or cancel")
+
+
 def command_language() -> Message:
     return msg("Change the language")
 

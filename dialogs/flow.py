@@ -359,6 +359,8 @@ def _help(s: Session, today: date) -> list[Reply]:
         "I estimate whether your family can get targeted social assistance (TSA). "
         "Answer with the buttons or type the answer in Kazakh or Russian, as you like.\n"
         "/back — one step back\n/restart — start over\n/language — change the language\n"
+        "/book — book a visit to the center\n"
+        "/my_appointment — your appointment: see, move or cancel\n"
         "/help — this help"
     )
     q = QUESTIONS.get(s.at)

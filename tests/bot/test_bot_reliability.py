@@ -166,10 +166,36 @@ async def test_the_command_menu_is_set_in_both_languages(
     await eventually(lambda: menus_set(fake))
     menus = {code: fake.my_commands(language_code=code) for code in ("kk", "ru", "")}
     names = {code: [c["command"] for c in menu] for code, menu in menus.items()}
-    expected = ["start", "language", "restart", "help", "delete_my_data"]
+    expected = ["start", "book", "my_appointment", "language", "restart", "help", "delete_my_data"]
     assert names == {"kk": expected, "ru": expected, "": expected}
-    assert menus["kk"][1]["description"] == "Тілді ауыстыру"
-    assert menus["ru"][1]["description"] == "Сменить язык"
+    described = {
+        code: {c["command"]: c["description"] for c in menu} for code, menu in menus.items()
+    }
+    assert described["kk"]["language"] == "Тілді ауыстыру"
+    assert described["ru"]["language"] == "Сменить язык"
+    assert described["kk"]["book"] == "Қабылдауға жазылу"
+    assert described["ru"]["book"] == described[""]["book"] == "Записаться на приём"
+    assert described["kk"]["my_appointment"] == "Менің жазылуым: көру, ауыстыру, бас тарту"
+    assert described["ru"]["my_appointment"] == "Моя запись: посмотреть, перенести, отменить"
+
+
+@pytest.mark.parametrize(
+    ("language", "book", "appointment"),
+    [
+        ("kk", "/book — қабылдауға жазылу", "/my_appointment — менің жазылуым"),
+        ("ru", "/book — записаться на приём", "/my_appointment — моя запись"),
+    ],
+)
+async def test_help_names_the_booking_commands(
+    fake: FakeTelegram, bot_app: Application, language: str, book: str, appointment: str
+) -> None:
+    user = fake.user(18 if language == "kk" else 19, language_code=language)
+    await user.send_command("/start")
+    await user.wait_reply()
+    await user.send_command("/help")
+    text = (await user.wait_reply()).text or ""
+    assert book in text
+    assert appointment in text
 
 
 async def test_logs_carry_no_personal_data(
