@@ -113,7 +113,7 @@ class Application:
 async def serve(app: Application) -> None:
     """Serve until cancelled: commands menu, retention loop, then polling or the webhook."""
     settings = app.settings
-    runner = UpdateRunner(app.dispatcher, app.bot)
+    runner = UpdateRunner(app.dispatcher, app.bot, max_in_flight=settings.max_turns_in_flight)
     background = [
         asyncio.create_task(
             retention_loop(
