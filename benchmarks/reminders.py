@@ -10,21 +10,32 @@ send, plus a random fraction of a send interval) it is killed with SIGKILL, then
 Counted at the fake server: duplicates (a chat messaged twice) and lost reminders (a chat never
 messaged), the achieved rate against the configured one (over the whole run, restart included,
 and over the time the sender was actually running), and the busiest second.
+
+The in-doubt window: for every delivered reminder, the time from the fake server having taken
+the sendMessage (and from its answer being ready) to the sender's "sent" mark (`sent_at`, read
+from the sender's clock just before its UPDATE goes out). The fake runs in this process, so its
+monotonic times become wall-clock times by this process's offset between the two clocks. A kill
+landing in that window, or in the UPDATE's own round trip after it, repeats the message. The
+UPDATE is timed after the run on the same database (rows seeded and claimed for it, marked one
+by one the way the sender does), so (window + UPDATE) / send interval estimates the chance of a
+duplicate per crash.
 """
 
 from __future__ import annotations
 
 import argparse
 import asyncio
+import gc
 import os
 import random
 import signal
+import statistics
 import subprocess
 import sys
 import tempfile
 import time
 from collections import Counter
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 from sqlalchemy import func, select
@@ -34,11 +45,13 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 from booking.places import Directory, Place, import_directory  # noqa: E402
+from booking.sender import SentMarks  # noqa: E402
+from bot.app import engine_options  # noqa: E402
 from storage.base import create_engine  # noqa: E402
 from storage.booking import Reminder  # noqa: E402
 from storage.migrate import upgrade_to_head  # noqa: E402
 from tests.booking.seeding import seed_due_reminders  # noqa: E402
-from tests.fake_telegram import FakeTelegram  # noqa: E402
+from tests.fake_telegram import FakeTelegram, RecordedRequest  # noqa: E402
 from tests.postgres import create_database, drop_database  # noqa: E402
 
 
@@ -94,6 +107,70 @@ async def pending(engine: object) -> int:
     return int(count or 0)
 
 
+def wall_offset() -> float:
+    """Wall clock minus monotonic clock in this process (the fake's clock), best of a few reads."""
+    readings = []
+    for _ in range(5):
+        before = time.monotonic()
+        wall = time.time()
+        after = time.monotonic()
+        readings.append((after - before, wall - (before + after) / 2))
+    return min(readings)[1]
+
+
+def percentile(values: list[float], share: float) -> float:
+    ordered = sorted(values)
+    return ordered[min(len(ordered) - 1, int(share * len(ordered)))]
+
+
+def in_doubt_windows(
+    fake: FakeTelegram, marks: dict[int, datetime], offset: float
+) -> tuple[list[float], list[float]]:
+    """Seconds from each chat's last successful sendMessage (taken; answered) to its sent mark."""
+    last: dict[int, RecordedRequest] = {}
+    for r in fake.requests:
+        if r.method == "sendMessage" and r.ok and r.chat_id is not None:
+            last[r.chat_id] = r
+    taken, answered = [], []
+    for chat, sent_at in marks.items():
+        record = last.get(chat)
+        if record is None:
+            continue
+        mark = sent_at.timestamp()
+        taken.append(mark - (record.time + offset))
+        answered.append(mark - (record.answered_at + offset))
+    return taken, answered
+
+
+async def time_marks(url: str, place_id: str, count: int, first_chat: int) -> list[float]:
+    """Seconds each "sent" UPDATE takes on an engine set up like the sender's, one at a time."""
+    engine = create_engine(url, **engine_options(url))
+    now = datetime.now(UTC)
+    await seed_due_reminders(engine, place_id, count, now, first_chat=first_chat)
+    async with engine.begin() as conn:
+        rows = await conn.execute(
+            select(Reminder.id).where(Reminder.chat_id >= first_chat).order_by(Reminder.id)
+        )
+        ids = list(rows.scalars())
+    sender = "bench-marks"
+    async with engine.begin() as conn:
+        await conn.execute(
+            Reminder.__table__.update()
+            .where(Reminder.id.in_(ids))
+            .values(claimed_by=sender, claimed_until=now + timedelta(hours=1))
+        )
+    marks = SentMarks(engine)
+    await marks.open()
+    took = []
+    for reminder_id in ids:
+        begun = time.perf_counter()
+        assert await marks.mark(reminder_id, sender, 1, datetime.now(UTC))
+        took.append(time.perf_counter() - begun)
+    await marks.close()
+    await engine.dispose()
+    return took
+
+
 def delivered(fake: FakeTelegram) -> list[tuple[float, int]]:
     return [
         (r.time, r.chat_id)
@@ -108,6 +185,12 @@ async def run(url: str, args: argparse.Namespace) -> int:
     now = datetime.now(UTC)
     await import_directory(engine, Directory(sample=True, note="benchmark", places=(place,)))
     chats = await seed_due_reminders(engine, place.id, args.count, now)
+    offset_before = wall_offset()
+    # The fake's full garbage collections (100-250 ms with thousands of recorded requests) would
+    # stall its answers and show up as in-doubt time that no real Telegram adds: off for the run.
+    gc.collect()
+    gc.freeze()
+    gc.disable()
     async with FakeTelegram(auto_create_chats=True) as fake:
         started = time.monotonic()
         first = start_sender(fake, url, args)
@@ -138,10 +221,19 @@ async def run(url: str, args: argparse.Namespace) -> int:
                 second.kill()
         sends = delivered(fake)
         busiest = fake.max_rate("sendMessage", 1.0)
+    gc.enable()
+    offset = (offset_before + wall_offset()) / 2
+    drift = abs(wall_offset() - offset_before)
     async with engine.connect() as conn:
         rows = await conn.execute(select(Reminder.status, func.count()).group_by(Reminder.status))
         statuses = {status: count for status, count in rows}
+        marked = await conn.execute(
+            select(Reminder.chat_id, Reminder.sent_at).where(Reminder.sent_at.is_not(None))
+        )
+        marks = {chat: sent_at for chat, sent_at in marked}
     await engine.dispose()
+    taken, answered = in_doubt_windows(fake, marks, offset)
+    updates = await time_marks(url, place.id, 500, first_chat=max(chats) + 1)
 
     counts = Counter(chat for _, chat in sends)
     duplicates = sum(n - 1 for n in counts.values() if n > 1)
@@ -167,6 +259,27 @@ async def run(url: str, args: argparse.Namespace) -> int:
         f"({overall / args.rate:.1%} of configured, restart included), {running:.1f}/s while "
         f"running ({running / args.rate:.1%}); busiest second: {busiest} messages"
     )
+    if taken:
+        interval_ms = 1000 / args.rate
+        median_ms = statistics.median(taken) * 1000
+        update_ms = statistics.median(updates) * 1000
+        print(
+            f"in-doubt window (fake took sendMessage -> sent mark), {len(taken)} messages: "
+            f"median {median_ms:.2f} ms, p99 {percentile(taken, 0.99) * 1000:.2f} ms, "
+            f"mean {statistics.fmean(taken) * 1000:.2f} ms; from the fake's answer: median "
+            f"{statistics.median(answered) * 1000:.2f} ms, p99 "
+            f"{percentile(answered, 0.99) * 1000:.2f} ms (clock offset drift {drift * 1e6:.0f} us)"
+        )
+        print(
+            f"the sent UPDATE itself ({len(updates)} timed after the run): median {update_ms:.2f} "
+            f"ms, p99 {percentile(updates, 0.99) * 1000:.2f} ms"
+        )
+        print(
+            f"implied chance of a repeat per crash: ({median_ms:.2f} + {update_ms:.2f}) ms / "
+            f"{interval_ms:.1f} ms send interval = {(median_ms + update_ms) / interval_ms:.1%} "
+            f"(window alone: {median_ms / interval_ms:.1%}; by the mean window: "
+            f"{(statistics.fmean(taken) * 1000 + update_ms) / interval_ms:.1%})"
+        )
     print(f"wall time: {time.monotonic() - started:.1f} s")
     ok = duplicates == 0 and lost == 0 and overall >= 0.9 * args.rate
     print("PASS" if ok else "FAIL")

@@ -14,12 +14,31 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import datetime, timedelta
+from typing import Final, cast
 
-from sqlalchemy import func, or_, select, update
+from sqlalchemy import Table, bindparam, func, or_, select, update
 from sqlalchemy.ext.asyncio import AsyncConnection, AsyncSession
 
 from storage.booking import Appointment, Reminder
 from storage.conversation import User
+
+_REMINDERS: Final = cast(Table, Reminder.__table__)
+# Built once with bound parameters: recording a send reuses its cache key and compiled form, so
+# no statement is built between Telegram's answer and the UPDATE.
+_MARK_SENT: Final = (
+    update(_REMINDERS)
+    .where(
+        _REMINDERS.c.id == bindparam("p_id"),
+        _REMINDERS.c.claimed_by == bindparam("p_sender"),
+        _REMINDERS.c.status == "pending",
+    )
+    .values(
+        status="sent",
+        sent_at=bindparam("p_now"),
+        message_id=bindparam("p_message"),
+        claimed_until=None,
+    )
+)
 
 
 @dataclass(frozen=True, slots=True)
@@ -136,11 +155,8 @@ async def mark_sent(
     now: datetime,
 ) -> bool:
     """Telegram accepted it: never send this row again. False if the claim was lost."""
-    result = await db.execute(
-        update(Reminder)
-        .where(*_mine(reminder_id, sender_id))  # type: ignore[arg-type]
-        .values(status="sent", sent_at=now, message_id=message_id, claimed_until=None)
-    )
+    parameters = {"p_id": reminder_id, "p_sender": sender_id, "p_now": now, "p_message": message_id}
+    result = await db.execute(_MARK_SENT, parameters)
     return bool(getattr(result, "rowcount", 0) == 1)
 
 

@@ -143,3 +143,27 @@ class JsonBodySession(AiohttpSession):
                     return cast(Response[TelegramType], response)
         text = raw.decode("utf-8", errors="replace")
         return self.check_response(bot=bot, method=method, status_code=status, content=text)
+
+    async def sent_message_id(
+        self, bot: Bot, method: TelegramMethod[Any], timeout: int | None = None
+    ) -> int | None:
+        """Like `bot(method)` for a caller that needs only the id of the message it sent: a
+        success yields `result.message_id` read by orjson, without building the message; a
+        failure raises the same exceptions (429, 403, 5xx ...) through `parse_answer`. None when
+        the answer carries no message id."""
+        body = self.json_body(bot, method)
+        if body is None:
+            sent = await bot(method, request_timeout=timeout)
+            return getattr(sent, "message_id", None)
+        status, raw = await self._post(bot, method, body, timeout)
+        if 200 <= status < 300:
+            try:
+                answer = orjson.loads(raw)
+                if answer["ok"] is True:
+                    message_id = answer["result"]["message_id"]
+                    if type(message_id) is int:
+                        return message_id
+            except (orjson.JSONDecodeError, LookupError, TypeError):
+                pass
+        sent = self.parse_answer(bot, method, status, raw).result
+        return getattr(sent, "message_id", None)

@@ -52,6 +52,7 @@ from booking.sender import Blocked, Rejected, ReminderSender, RetryAfter, Transi
 from booking.settings import BookingSettings
 from bot.middlewares import ConversationConflict, UnitOfWork
 from bot.sending import ChatSender
+from bot.telegram_session import JsonBodySession
 from dialogs.i18n import Language
 from storage.base import utc_now
 
@@ -207,10 +208,14 @@ class TelegramTransport:
         self.bot = bot
 
     async def send(self, chat_id: int, message: Outgoing, *, timeout: float) -> int | None:
+        """Only the message id is taken from the answer (no Message object is built): the
+        sender records the send right after, and that time is the window a crash repeats in."""
+        method = telegram_method(chat_id, message)
+        session = self.bot.session
         try:
-            sent = await self.bot(
-                telegram_method(chat_id, message), request_timeout=math.ceil(timeout)
-            )
+            if isinstance(session, JsonBodySession):
+                return await session.sent_message_id(self.bot, method, math.ceil(timeout))
+            sent = await self.bot(method, request_timeout=math.ceil(timeout))
         except TelegramRetryAfter as flood:
             raise RetryAfter(float(flood.retry_after)) from None
         except TelegramForbiddenError:

@@ -44,7 +44,8 @@ class RecordedRequest:
     ``params`` are decoded like Telegram decodes them (JSON fields parsed, numbers as ints);
     ``files`` maps the parameter name (``document``) to the uploaded part, ``attach://`` resolved.
     ``status``/``response`` are filled in once the call is answered (status 0: never answered,
-    e.g. a long poll whose client went away).
+    e.g. a long poll whose client went away); ``answered_at`` is then the ``time.monotonic()``
+    at which the answer was ready to go back (0.0 until then).
     """
 
     method: str
@@ -56,6 +57,7 @@ class RecordedRequest:
     response: JSON | None = None
     content_type: str = ""
     """How the parameters came: application/json, multipart/form-data, ... ("" for none)."""
+    answered_at: float = 0.0
 
     @property
     def ok(self) -> bool:

@@ -543,6 +543,7 @@ class FakeTelegram(MessageMethods):
         except ApiError as exc:
             status, body = exc.status, exc.body()
         record.status, record.response = status, body
+        record.answered_at = time.monotonic()
         if chat_id is not None and (chat := self._chats.get(chat_id)) is not None:
             chat.last_activity = time.monotonic()
             if status != 200:
