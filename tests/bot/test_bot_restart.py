@@ -14,7 +14,7 @@ from sqlalchemy import select
 from storage.base import create_engine, session_maker
 from storage.conversation import Screening
 from tests.bot.conftest import running_bot
-from tests.bot.players import Player, current_question
+from tests.bot.players import Player, current_question, eventually
 from tests.fake_telegram import FakeTelegram
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -110,6 +110,12 @@ async def test_kill_minus_nine_mid_conversation_and_restart_loses_no_answer(
         seen = len(fake.requests)
         await user.send_command("/start")
         await polling(fake, seen)
+
+        async def status_on_screen() -> bool:
+            return current_question(user)[1] == "status"
+
+        # Under a loaded machine the restarted bot may take a while to answer /start.
+        await eventually(status_on_screen, timeout=15)
         await user.wait_idle(quiet=0.3, timeout=15)
         assert current_question(user)[1] == "status", "continues after the age given before"
         await player.play_until("after_result")
