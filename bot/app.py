@@ -13,6 +13,7 @@ import gc
 import logging
 import signal
 from dataclasses import dataclass
+from typing import Final
 
 from aiogram import Bot, Dispatcher
 from aiogram.client.telegram import PRODUCTION, TelegramAPIServer
@@ -162,15 +163,24 @@ async def _serve_webhook(app: Application, runner: UpdateRunner, allowed: list[s
         await site_runner.cleanup()
 
 
+GC_THRESHOLDS: Final = (20_000, 20, 10)
+"""A young-generation collection every 20,000 allocations instead of 700: a turn allocates
+thousands of short-lived objects (pydantic models of the update and the calls), nearly all
+freed by reference counting, so frequent collections mostly re-walk live ones. Measured under
+load (benchmarks/bot_load.py, alternating runs): ~1.4 s -> ~0.5 s of GC per 3,400 updates,
+CPU per update 2.56 -> 2.23 ms; the few MB this lets garbage cycles linger are irrelevant."""
+
+
 def freeze_startup_heap() -> None:
     """Keep the garbage collector off the objects that live as long as the process.
 
     Startup leaves a large heap behind (pydantic validators of every Bot API type, SQLAlchemy
     metadata, catalogs); each full collection would walk all of it again, many times a minute
-    under load. Frozen, collections only look at what the turns allocate.
+    under load. Frozen, collections only look at what the turns allocate (see GC_THRESHOLDS).
     """
     gc.collect()
     gc.freeze()
+    gc.set_threshold(*GC_THRESHOLDS)
 
 
 async def run(settings: Settings) -> None:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import gc
 import os
 import sqlite3
 import subprocess
@@ -99,3 +100,16 @@ def test_log_salt_is_secret_and_unguessable_unless_configured(
     assert len(first.log_salt.get_secret_value()) >= 32
     monkeypatch.setenv("LOG_SALT", "operator-chosen")
     assert Settings(_env_file=None).log_salt.get_secret_value() == "operator-chosen"
+
+
+def test_the_startup_heap_is_frozen_and_young_collections_are_rarer() -> None:
+    from bot.app import GC_THRESHOLDS, freeze_startup_heap
+
+    before = gc.get_threshold()
+    try:
+        freeze_startup_heap()
+        assert gc.get_threshold() == GC_THRESHOLDS and GC_THRESHOLDS[0] > before[0]
+        assert gc.get_freeze_count() > 0
+    finally:
+        gc.unfreeze()
+        gc.set_threshold(*before)
