@@ -35,7 +35,7 @@ class Settings(BaseSettings):
     log_salt: SecretStr = Field(default_factory=lambda: SecretStr(secrets.token_hex(16)))
     log_level: str = "INFO"
     polling_timeout: int = Field(default=25, ge=0)
-    max_turns_in_flight: int = Field(default=32, ge=0)
+    max_turns_in_flight: int = Field(default=16, ge=0)
     """Updates handled at once (0: no limit); see bot.polling.UpdateRunner."""
 
     @model_validator(mode="after")

@@ -549,7 +549,7 @@ def _answer_language(s: Session, value: Any, today: date) -> tuple[Session, list
         new.at, new.idx = _decode(new.resume)
         new.resume = None
         if new.at == "after_result" and new.finished and new.application_date is not None:
-            return new, [*_result(new, new.application_date), ask(new, today)]
+            return new, _with_next_question(new, _result(new, new.application_date), today)
     elif new.consent:
         _go(new, first_unanswered(new), remember=False)
     else:
@@ -609,7 +609,7 @@ def _answer_summary(s: Session, value: Any, today: date) -> tuple[Session, list[
         new.finished = True
         replies = _result(new, today)
         _go(new, ("after_result", 0))
-        return new, [*replies, ask(new, today)]
+        return new, _with_next_question(new, replies, today)
     choice = str(value)
     if choice.startswith("e_m") and choice[3:].isdigit() and int(choice[3:]) < adults_count(s):
         i = int(choice[3:])
@@ -633,6 +633,12 @@ def _result(s: Session, day: date) -> list[Reply]:
     contract.pop("steps", None)  # the trace is long; it is rebuilt from the answers when needed
     s.screening = contract
     return explain(s, screening, day)
+
+
+def _with_next_question(s: Session, replies: list[Reply], today: date) -> list[Reply]:
+    """The current question under the last of `replies` (one message less to wait for)."""
+    *first, last = replies
+    return [*first, ask(s, today, *last.text)]
 
 
 def _first_of(s: Session, section: Section) -> Position:

@@ -271,14 +271,21 @@ def _how_to_apply(s: Session, screening: Screening, today: date) -> tuple[Render
 
 
 def explain(s: Session, screening: Screening, today: date) -> list[Reply]:
-    """The result as a few messages (each well under Telegram's 4096 characters)."""
+    """The result as two messages (each well under Telegram's 4096 characters): the estimate
+    with its figures, then how to apply. The dialog puts the next-step question under the
+    second, so the whole result arrives as two messages to wait for, not four."""
     estimate = msg(
         "This is only an estimate, not a decision: the employment center (or the akimat) "
         "decides after checking the data."
     )
     return [
-        Reply(text=_headline(s, screening)),
-        Reply(text=(*_figures(s, screening, today), *_warnings(s, screening))),
+        Reply(
+            text=(
+                *_headline(s, screening),
+                *_figures(s, screening, today),
+                *_warnings(s, screening),
+            )
+        ),
         Reply(text=(*_how_to_apply(s, screening, today), estimate)),
     ]
 
