@@ -107,6 +107,26 @@ async def pending(engine: object) -> int:
     return int(count or 0)
 
 
+KILLER = """
+import os, signal, sys, time
+pid, at = int(sys.argv[1]), float(sys.argv[2])
+while (left := at - time.monotonic()) > 0:
+    time.sleep(min(left, 0.5) if left > 0.002 else 0)
+os.kill(pid, signal.SIGKILL)
+print(repr(time.monotonic()))
+"""
+
+
+async def kill_at(pid: int, moment: float) -> float:
+    """SIGKILL `pid` at `moment` (time.monotonic, shared by the machine's processes) from a
+    separate process; returns when it was sent."""
+    killer = await asyncio.create_subprocess_exec(
+        sys.executable, "-c", KILLER, str(pid), repr(moment), stdout=subprocess.PIPE
+    )
+    out, _ = await killer.communicate()
+    return float(out.decode().strip())
+
+
 def wall_offset() -> float:
     """Wall clock minus monotonic clock in this process (the fake's clock), best of a few reads."""
     readings = []
@@ -199,10 +219,11 @@ async def run(url: str, args: argparse.Namespace) -> int:
                 raise SystemExit("the sender process died")
             await asyncio.sleep(0.01)
         # A moment chosen by the clock, not by the server's events: about `kill_at` of the way.
+        # The kill comes from a process of its own: a timer of this event loop, which also
+        # serves the fake, would fire right after the fake answers (the worst moment) more
+        # often than chance.
         planned = args.count * args.kill_at / args.rate + random.uniform(0, 1 / args.rate)
-        await asyncio.sleep(max(0.0, planned - (time.monotonic() - delivered(fake)[0][0])))
-        first.send_signal(signal.SIGKILL)
-        killed = time.monotonic()
+        killed = await kill_at(first.pid, delivered(fake)[0][0] + planned)
         first.wait()
         await asyncio.sleep(0.2)
         at_kill = len(delivered(fake))
