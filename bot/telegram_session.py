@@ -72,10 +72,8 @@ class JsonBodySession(AiohttpSession):
                 del params[key]
         try:
             return orjson.dumps(params, default=convert, option=orjson.OPT_PASSTHROUGH_DATETIME)
-        except _HasFile:
-            return None
-        except TypeError as error:
-            if isinstance(error.__cause__, _HasFile) or isinstance(error.__context__, _HasFile):
+        except TypeError as error:  # orjson wraps what `convert` raises (as the cause)
+            if isinstance(error.__cause__, _HasFile):
                 return None
             raise
 
