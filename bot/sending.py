@@ -31,7 +31,7 @@ from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from bot import store
 from bot.privacy import chat_ref
-from bot.telegram_session import JsonBodySession
+from bot.telegram_session import call_ignoring_answer
 from storage.base import utc_now
 
 T = TypeVar("T")
@@ -101,13 +101,9 @@ class ChatSender:
     async def perform(self, method: TelegramMethod[Any]) -> bool:
         """Deliver a call whose answer the caller does not need (cheaper: the answer is not
         parsed into objects); False when it could not be delivered."""
-        session = self.bot.session
-        if isinstance(session, JsonBodySession):
-            done = await self._with_retries(
-                method, lambda: _done(session.call_without_result(self.bot, method))
-            )
-        else:
-            done = await self._with_retries(method, lambda: _done(self.bot(method)))
+        done = await self._with_retries(
+            method, lambda: _done(call_ignoring_answer(self.bot, method))
+        )
         return done is not None
 
     async def _with_retries(

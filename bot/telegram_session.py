@@ -165,3 +165,24 @@ class JsonBodySession(AiohttpSession):
                 pass
         sent = self.parse_answer(bot, method, status, raw).result
         return getattr(sent, "message_id", None)
+
+
+async def call_ignoring_answer(
+    bot: Bot, method: TelegramMethod[Any], timeout: int | None = None
+) -> None:
+    """`bot(method)` for a caller that ignores the answer, on any session (only a
+    `JsonBodySession` skips building it); failures raise aiogram's exceptions."""
+    if isinstance(bot.session, JsonBodySession):
+        await bot.session.call_without_result(bot, method, timeout)
+    else:
+        await bot(method, request_timeout=timeout)
+
+
+async def call_for_message_id(
+    bot: Bot, method: TelegramMethod[Any], timeout: int | None = None
+) -> int | None:
+    """`bot(method)` for a caller that needs only the sent message's id, on any session."""
+    if isinstance(bot.session, JsonBodySession):
+        return await bot.session.sent_message_id(bot, method, timeout)
+    sent = await bot(method, request_timeout=timeout)
+    return getattr(sent, "message_id", None)

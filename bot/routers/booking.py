@@ -52,7 +52,7 @@ from booking.sender import Blocked, Rejected, ReminderSender, RetryAfter, Transi
 from booking.settings import BookingSettings
 from bot.middlewares import ConversationConflict, UnitOfWork
 from bot.sending import ChatSender
-from bot.telegram_session import JsonBodySession
+from bot.telegram_session import call_for_message_id
 from dialogs.i18n import Language
 from storage.base import utc_now
 
@@ -211,11 +211,8 @@ class TelegramTransport:
         """Only the message id is taken from the answer (no Message object is built): the
         sender records the send right after, and that time is the window a crash repeats in."""
         method = telegram_method(chat_id, message)
-        session = self.bot.session
         try:
-            if isinstance(session, JsonBodySession):
-                return await session.sent_message_id(self.bot, method, math.ceil(timeout))
-            sent = await self.bot(method, request_timeout=math.ceil(timeout))
+            return await call_for_message_id(self.bot, method, math.ceil(timeout))
         except TelegramRetryAfter as flood:
             raise RetryAfter(float(flood.retry_after)) from None
         except TelegramForbiddenError:
@@ -224,7 +221,6 @@ class TelegramTransport:
             raise Transient(type(error).__name__) from None
         except TelegramAPIError as error:
             raise Rejected(error.message) from None
-        return sent.message_id if isinstance(sent, Message) else None
 
 
 def reminder_sender_task(
