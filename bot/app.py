@@ -22,6 +22,7 @@ from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
 
 from bot.commands import set_commands
 from bot.config import Settings
+from bot.delivery import ReplyDelivery, blocked_marker
 from bot.errors import on_error
 from bot.filters import run_magic_filters_inline
 from bot.middlewares import (
@@ -30,6 +31,7 @@ from bot.middlewares import (
     DedupMiddleware,
     LocaleMiddleware,
     UserMiddleware,
+    write_gate,
 )
 from bot.polling import UpdateRunner, poll
 from bot.retention import retention_loop
@@ -57,12 +59,17 @@ def create_bot(settings: Settings) -> Bot:
 
 
 def create_dispatcher(
-    sessionmaker: async_sessionmaker[AsyncSession], settings: Settings
+    sessionmaker: async_sessionmaker[AsyncSession],
+    settings: Settings,
+    delivery: ReplyDelivery,
+    gate: asyncio.Lock | None,
 ) -> Dispatcher:
-    dispatcher = Dispatcher(disable_fsm=True, sessionmaker=sessionmaker, settings=settings)
+    dispatcher = Dispatcher(
+        disable_fsm=True, sessionmaker=sessionmaker, settings=settings, delivery=delivery
+    )
     dispatcher.update.outer_middleware(ChatOrderMiddleware())
-    dispatcher.update.outer_middleware(DatabaseMiddleware(sessionmaker))
-    dispatcher.update.outer_middleware(UserMiddleware(sessionmaker))
+    dispatcher.update.outer_middleware(DatabaseMiddleware(sessionmaker, delivery, gate))
+    dispatcher.update.outer_middleware(UserMiddleware())
     dispatcher.update.outer_middleware(LocaleMiddleware())
     dispatcher.update.outer_middleware(DedupMiddleware())
     dispatcher.include_routers(*all_routers())
@@ -93,17 +100,28 @@ class Application:
     sessionmaker: async_sessionmaker[AsyncSession]
     bot: Bot
     dispatcher: Dispatcher
+    delivery: ReplyDelivery
 
     @classmethod
     def create(cls, settings: Settings) -> Application:
         engine = create_engine(settings.database_url, **engine_options(settings.database_url))
         sessionmaker = session_maker(engine)
+        bot = create_bot(settings)
+        gate = write_gate(sessionmaker)
+        delivery = ReplyDelivery(
+            bot,
+            engine,
+            worker_id=settings.worker_id,
+            gate=gate,
+            on_blocked=blocked_marker(sessionmaker),
+        )
         return cls(
             settings=settings,
             engine=engine,
             sessionmaker=sessionmaker,
-            bot=create_bot(settings),
-            dispatcher=create_dispatcher(sessionmaker, settings),
+            bot=bot,
+            dispatcher=create_dispatcher(sessionmaker, settings, delivery, gate),
+            delivery=delivery,
         )
 
     async def close(self) -> None:
@@ -125,6 +143,7 @@ async def serve(app: Application) -> None:
         ),
         asyncio.create_task(set_commands(app.bot)),
         reminder_sender_task(app.bot, app.sessionmaker),
+        asyncio.create_task(app.delivery.run(), name="reply-delivery"),
     ]
     allowed = app.dispatcher.resolve_used_update_types()
     try:
@@ -140,10 +159,11 @@ async def serve(app: Application) -> None:
                 runner=runner,
             )
     finally:
+        await runner.drain(DRAIN_SECONDS)
         for task in background:
             task.cancel()
-        await runner.drain(DRAIN_SECONDS)
         await asyncio.gather(*background, return_exceptions=True)
+        await app.delivery.close(DRAIN_SECONDS)
 
 
 async def _serve_webhook(app: Application, runner: UpdateRunner, allowed: list[str]) -> None:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import secrets
+import socket
 from urllib.parse import urlsplit
 
 from pydantic import Field, SecretStr, model_validator
@@ -37,6 +38,10 @@ class Settings(BaseSettings):
     polling_timeout: int = Field(default=25, ge=0)
     max_turns_in_flight: int = Field(default=16, ge=0)
     """Updates handled at once (0: no limit); see bot.polling.UpdateRunner."""
+    worker_id: str = Field(default_factory=socket.gethostname, min_length=1, max_length=64)
+    """Who claims replies in the outbox (bot.delivery): stable across restarts of one process
+    slot, so a restarted bot takes its own unsent replies back at once; give each of several
+    workers on one host its own (WORKER_ID)."""
 
     @model_validator(mode="after")
     def _webhook_needs_secret(self) -> Settings:

@@ -1,13 +1,12 @@
-"""One conversation turn: load → dialog step → save (compare-and-set) → commit → render → send.
+"""One conversation turn: load → dialog step → save (compare-and-set) → render → replies.
 
-The database work happens first and is committed before anything is sent, so a crash at any
-moment loses no answer: either the turn is committed (and the next message continues from it) or
-it is not (and Telegram's redelivery runs it again). Sending is the last, idempotent-enough part.
+The replies are written to the outbox in the same transaction as the answer (bot.delivery), so
+a crash at any moment loses nothing: either the turn is committed with its replies (and they
+are delivered, once) or it is not (and Telegram's redelivery runs it again).
 """
 
 from __future__ import annotations
 
-import asyncio
 import logging
 from dataclasses import dataclass
 from datetime import date, datetime
@@ -25,9 +24,9 @@ from aiogram.types import CallbackQuery, InlineKeyboardMarkup, Message, ReplyKey
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot import keyboards, store, texts
+from bot.delivery import TurnReplies
 from bot.middlewares import ConversationConflict, UnitOfWork
 from bot.privacy import chat_ref
-from bot.sending import ChatSender
 from dialogs import RenderedReply, Session, render, step
 from dialogs.events import ButtonPress, Event
 from dialogs.flow import answered, ask, path
@@ -55,7 +54,7 @@ class Turn:
     chat_id: int
     user: store.UserRow | None
     lang: Language
-    sender: ChatSender
+    replies: TurnReplies
     callback: CallbackQuery | None = None
     stored: store.StoredConversation | None = None
     preloaded: bool = False
@@ -73,7 +72,7 @@ class Turn:
             chat_id=chat_id,
             user=data.get("user"),
             lang=data["lang"],
-            sender=data["chat_sender"],
+            replies=data["replies"],
             callback=callback,
             stored=data.get("conversation"),
             preloaded="conversation" in data,
@@ -120,44 +119,26 @@ async def take_turn(turn: Turn, event: Event) -> None:
         if saved is None:
             raise ConversationConflict(chat_ref(turn.chat_id))
         await _record_user_facts(turn, before, after, now)
-    await turn.uow.commit()
 
-    typing = _typing_before_result(turn, before, after)
+    result = after.finished and not before.finished
     lang: Language = after.language or turn.lang
     rendered = render(replies, lang)
     if turn.callback is not None:
-        rendered = await _after_press(
-            turn, stale, lang, rendered, after.version, result=typing is not None
-        )
-    if typing is not None:
-        await typing
-    await deliver(turn.sender, rendered, after.version)
-
-
-def _typing_before_result(turn: Turn, before: Session, after: Session) -> asyncio.Task[Any] | None:
-    """The result is the slow part (several long messages): show "typing…" while it is rendered.
-
-    Sent in the background and awaited before the replies, so it precedes them.
-    """
-    if not after.finished or before.finished:
-        return None
-    return asyncio.create_task(
-        turn.sender.perform(SendChatAction(chat_id=turn.chat_id, action="typing"))
-    )
+        rendered = _after_press(turn, stale, lang, rendered, after.version, result=result)
+    if result:  # several long messages follow: "typing…" while they go out
+        turn.replies.add(SendChatAction(chat_id=turn.chat_id, action="typing"))
+    deliver(turn.replies, rendered, after.version)
 
 
 async def repeat_question(turn: Turn, hint: Text | None, *, toast: Text | None = None) -> None:
     """A short hint and the current question again; nothing about the conversation changes."""
     session, _ = await turn.session()
     replies = [ask(session, almaty_today(), hint)]
-    await turn.uow.commit()
     lang: Language = session.language or turn.lang
     if turn.callback is not None:
         text = toast.render(lang)[:200] if toast is not None else None
-        await turn.sender.perform(
-            AnswerCallbackQuery(callback_query_id=turn.callback.id, text=text)
-        )
-    await deliver(turn.sender, render(replies, lang), session.version)
+        turn.replies.add(AnswerCallbackQuery(callback_query_id=turn.callback.id, text=text))
+    deliver(turn.replies, render(replies, lang), session.version)
 
 
 def answered_count(session: Session) -> int:
@@ -205,7 +186,7 @@ def household_of(session: Session) -> dict[str, object]:
     return dict(answers)
 
 
-async def _after_press(
+def _after_press(
     turn: Turn,
     stale: bool,
     lang: Language,
@@ -216,26 +197,20 @@ async def _after_press(
 ) -> list[RenderedReply]:
     """Answer the press and update the pressed message; returns the replies still to send.
 
-    Every press is answered (the spinner stops; sent alongside the edit, in no set order); an
-    old button gets a short toast and the current question as a new message. An accepted press
-    turns the pressed message into the next question, headed by the chosen answer: one tidy
-    message per run of buttons, and no old buttons left to press. Before the result (long,
-    several messages) the question is only marked answered, so the summary stays readable.
+    Every press is answered (the spinner stops); an old button gets a short toast and the
+    current question as a new message. An accepted press turns the pressed message into the
+    next question, headed by the chosen answer: one tidy message per run of buttons, and no old
+    buttons left to press (if that message can no longer be edited, the question comes as a new
+    message). Before the result (long, several messages) the question is only marked answered,
+    so the summary stays readable.
     """
     assert turn.callback is not None
     toast = texts.outdated_button().render(lang) if stale else None
-    answering = asyncio.create_task(_answer(turn.sender, turn.callback.id, toast))
-    try:
-        return await _update_pressed(turn, stale, rendered, version, result=result)
-    finally:
-        await answering
+    turn.replies.add(AnswerCallbackQuery(callback_query_id=turn.callback.id, text=toast))
+    return _update_pressed(turn, stale, rendered, version, result=result)
 
 
-async def _answer(sender: ChatSender, query_id: str, toast: str | None) -> None:
-    await sender.perform(AnswerCallbackQuery(callback_query_id=query_id, text=toast))
-
-
-async def _update_pressed(
+def _update_pressed(
     turn: Turn, stale: bool, rendered: list[RenderedReply], version: int, *, result: bool
 ) -> list[RenderedReply]:
     assert turn.callback is not None
@@ -245,37 +220,38 @@ async def _update_pressed(
     first = rendered[0]
     label = keyboards.label_of(message.reply_markup, turn.callback.data or "")
     if first.replace_previous:
-        await _edit(turn, message, first.text, first, version)
+        _edit(turn, message, first.text, first, version)
         return rendered[1:]
     if first.request is None and not result:
         heading = f"{ANSWER_MARK} {label}\n\n" if label else ""
-        await _edit(turn, message, heading + first.text, first, version)
+        _edit(turn, message, heading + first.text, first, version)
         return rendered[1:]
     if label is not None and message.text is not None:
-        await _edit(turn, message, f"{message.text}\n\n{ANSWER_MARK} {label}", None, 0)
+        _edit(turn, message, f"{message.text}\n\n{ANSWER_MARK} {label}", None, 0)
     else:
-        await turn.sender.perform(
+        turn.replies.add(
             EditMessageReplyMarkup(chat_id=turn.chat_id, message_id=message.message_id)
         )
     return rendered
 
 
-async def _edit(
+def _edit(
     turn: Turn, message: Message, text: str, reply: RenderedReply | None, version: int
 ) -> None:
+    """Edit the pressed message; when it carries the next question (`reply`), the question
+    is sent as a new message should the edit be refused."""
     markup = keyboards.inline_keyboard(reply, version) if reply is not None else None
-    await turn.sender.perform(
+    turn.replies.add(
         EditMessageText(
             chat_id=turn.chat_id, message_id=message.message_id, text=text, reply_markup=markup
-        )
+        ),
+        or_send=reply is not None,
     )
 
 
-async def deliver(sender: ChatSender, replies: list[RenderedReply], version: int) -> None:
-    """Send replies in order: inline keyboards for options, a reply keyboard for requests."""
-    for reply in replies:
+def deliver(replies: TurnReplies, rendered: list[RenderedReply], version: int) -> None:
+    """Say the replies in order: inline keyboards for options, a reply keyboard for requests."""
+    for reply in rendered:
         markup: InlineKeyboardMarkup | ReplyKeyboardMarkup | None
         markup = keyboards.inline_keyboard(reply, version) or keyboards.request_keyboard(reply)
-        message = SendMessage(chat_id=sender.chat_id, text=reply.text, reply_markup=markup)
-        if not await sender.perform(message) and sender.blocked:
-            return
+        replies.add(SendMessage(chat_id=replies.chat_id, text=reply.text, reply_markup=markup))

@@ -3,10 +3,11 @@
 Order (outermost first): `ChatOrderMiddleware` → `DatabaseMiddleware` → `UserMiddleware` →
 `LocaleMiddleware` → `DedupMiddleware` → routers. Reads (the user and their conversation, in
 one query) happen before the write phase; the write phase starts in `DedupMiddleware` by
-claiming the update id and ends with the commit, before anything is sent. Handlers receive:
-`db` (AsyncSession), `uow` (UnitOfWork: commit before sending), `user` (the users row, or None
-outside private chats or before the first contact), `conversation` (the stored dialog session,
-or None), `lang` ("kk" or "ru") and `chat_sender` (a ChatSender that commits before calling).
+claiming the update id and ends with the commit, which stores the turn's replies too: nothing
+is sent from inside a turn (bot.delivery sends the committed replies). Handlers receive:
+`db` (AsyncSession), `uow` (UnitOfWork), `user` (the users row, or None outside private chats
+or before the first contact), `conversation` (the stored dialog session, or None), `lang`
+("kk" or "ru") and `replies` (a TurnReplies: what to say, in order).
 """
 
 from __future__ import annotations
@@ -24,9 +25,9 @@ from sqlalchemy.exc import DBAPIError
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from bot import store
+from bot.delivery import ReplyDelivery, TurnReplies
 from bot.language import language_from_code
 from bot.privacy import chat_ref
-from bot.sending import ChatSender, blocked_marker
 from bot.sqlite_inline import is_locked
 from storage.base import utc_now
 
@@ -43,20 +44,23 @@ class ConversationConflict(Exception):
 
 
 class UnitOfWork:
-    """The update's write phase: from the update-id claim to the commit, before any sending.
+    """The update's write phase: from the update-id claim to the commit of the answer together
+    with its replies.
 
-    A crash after the commit loses no answer; a crash before it lets the redelivery through.
-    On SQLite, which allows one writer at a time, write phases of this process take turns
-    through `gate` (an asyncio lock) instead of meeting in SQLite's busy handler, which sleeps
-    up to 100 ms per retry; reads happen before, outside the gate.
+    A crash after the commit loses nothing (the replies are delivered from the outbox); a crash
+    before it lets the redelivery through. On SQLite, which allows one writer at a time, write
+    phases of this process take turns through `gate` (an asyncio lock) instead of meeting in
+    SQLite's busy handler, which sleeps up to 100 ms per retry; reads happen before, outside
+    the gate.
     """
 
     def __init__(
-        self, db: AsyncSession, committed: asyncio.Event | None, gate: asyncio.Lock | None
+        self, db: AsyncSession, delivery: ReplyDelivery, gate: asyncio.Lock | None
     ) -> None:
         self.db = db
-        self.committed_event = committed
+        self.delivery = delivery
         self.gate = gate
+        self.replies: TurnReplies | None = None
         self.holding = False
         self.done = False
 
@@ -66,16 +70,19 @@ class UnitOfWork:
             self.holding = True
 
     async def commit(self) -> None:
-        """Idempotent: the first call commits, later calls do nothing."""
+        """Store the replies and commit, then hand the replies to delivery. Idempotent."""
         if self.done:
             return
         try:
+            stored = []
+            if self.replies is not None and self.replies.calls:
+                await self.begin_write()
+                stored = await self.delivery.store(self.db, self.replies)
             await self.db.commit()
         finally:
             self._release()
         self.done = True
-        if self.committed_event is not None:
-            self.committed_event.set()
+        self.delivery.submit(stored)
 
     async def rollback(self) -> None:
         try:
@@ -107,66 +114,82 @@ class ChatOrderMiddleware(BaseMiddleware):
             return await handler(event, data)
 
 
+def write_gate(sessionmaker: async_sessionmaker[AsyncSession]) -> asyncio.Lock | None:
+    """On SQLite (one writer at a time), the lock this process's writers take turns on."""
+    bind = sessionmaker.kw.get("bind")
+    return asyncio.Lock() if bind is not None and bind.dialect.name == "sqlite" else None
+
+
 class DatabaseMiddleware(BaseMiddleware):
     """One session per update; the turn starts again from scratch on a version conflict."""
 
-    def __init__(self, sessionmaker: async_sessionmaker[AsyncSession]) -> None:
+    def __init__(
+        self,
+        sessionmaker: async_sessionmaker[AsyncSession],
+        delivery: ReplyDelivery,
+        gate: asyncio.Lock | None,
+    ) -> None:
         self.sessionmaker = sessionmaker
-        bind = sessionmaker.kw.get("bind")
-        single_writer = bind is not None and bind.dialect.name == "sqlite"
-        self.gate = asyncio.Lock() if single_writer else None
+        self.delivery = delivery
+        self.gate = gate
 
     async def __call__(self, handler: Handler, event: TelegramObject, data: dict[str, Any]) -> Any:
-        committed: asyncio.Event | None = data.get("committed")
         conflicts = locked = 0
-        try:
-            while True:
-                async with self.sessionmaker() as db:
-                    uow = UnitOfWork(db, committed, self.gate)
-                    data["db"], data["uow"] = db, uow
-                    try:
-                        result = await handler(event, data)
-                        await uow.commit()
-                        return result
-                    except ConversationConflict:
-                        await uow.rollback()
-                        conflicts += 1
-                        log.info("conversation changed meanwhile, retry %d", conflicts)
-                        if conflicts >= MAX_CONFLICT_RETRIES:
-                            raise
-                    except DBAPIError as error:
-                        await uow.rollback()
-                        locked += 1
-                        retry = is_locked(error) or error.connection_invalidated
-                        if not retry or uow.done or locked * 0.02 > LOCKED_WAIT_SECONDS:
-                            raise
-                    except BaseException:
-                        await uow.rollback()
+        while True:
+            async with self.sessionmaker() as db:
+                uow = UnitOfWork(db, self.delivery, self.gate)
+                data["db"], data["uow"] = db, uow
+                try:
+                    result = await handler(event, data)
+                    await uow.commit()
+                    return result
+                except ConversationConflict:
+                    await uow.rollback()
+                    conflicts += 1
+                    log.info("conversation changed meanwhile, retry %d", conflicts)
+                    if conflicts >= MAX_CONFLICT_RETRIES:
                         raise
-                # SQLite is locked by another process (or a transaction held across an
-                # await): yield, then run the turn again from the start.
-                await asyncio.sleep(min(0.001 * locked, 0.02))
-        finally:
-            if committed is not None:
-                committed.set()
+                except DBAPIError as error:
+                    await uow.rollback()
+                    locked += 1
+                    retry = is_locked(error) or error.connection_invalidated
+                    if not retry or uow.done or locked * 0.02 > LOCKED_WAIT_SECONDS:
+                        raise
+                except BaseException:
+                    await uow.rollback()
+                    raise
+            # SQLite is locked by another process (or a transaction held across an
+            # await): yield, then run the turn again from the start.
+            await asyncio.sleep(min(0.001 * locked, 0.02))
 
 
 class UserMiddleware(BaseMiddleware):
-    """Reads the users row and the conversation of a private chat (one query, no lock)."""
-
-    def __init__(self, sessionmaker: async_sessionmaker[AsyncSession]) -> None:
-        self.on_blocked = blocked_marker(sessionmaker)
+    """Reads the users row and the conversation of a private chat (one query, no lock), and
+    opens the turn's replies."""
 
     async def __call__(self, handler: Handler, event: TelegramObject, data: dict[str, Any]) -> Any:
         chat: Chat | None = data.get("event_chat")
         bot: Bot = data["bot"]
         data["user"] = None
+        if chat is not None and chat.type == "private" and _pressed_by_someone_else(event, chat):
+            log.warning("%s: a button press from another user ignored", chat_ref(chat.id))
+            return None
         if chat is not None and chat.type == "private":
             data["user"], data["conversation"] = await store.load_chat(data["db"], chat.id)
         if chat is not None:
             uow: UnitOfWork = data["uow"]
-            data["chat_sender"] = ChatSender(bot, chat.id, self.on_blocked, before_call=uow.commit)
+            message = event.message if isinstance(event, Update) else None
+            answering = message.message_id if message is not None else None
+            uow.replies = TurnReplies(bot, chat.id, after_message_id=answering)
+            data["replies"] = uow.replies
         return await handler(event, data)
+
+
+def _pressed_by_someone_else(event: TelegramObject, chat: Chat) -> bool:
+    """In a private chat only its user can press its buttons: a press that says otherwise is
+    forged (Telegram never sends one), and must not act on that chat."""
+    query = event.callback_query if isinstance(event, Update) else None
+    return query is not None and query.from_user.id != chat.id
 
 
 class LocaleMiddleware(BaseMiddleware):

@@ -1,11 +1,16 @@
-"""Long polling that confirms an update to Telegram only after its turn is committed.
+"""Long polling that confirms updates to Telegram only after their turns are committed.
 
 aiogram's own polling confirms a batch (by asking for the next offset) as soon as the handler
 tasks are created, so a crash at that moment would lose those answers. Here every update of a
 batch is handled concurrently (one chat at a time, see ChatOrderMiddleware) and the next
-`getUpdates` call, which confirms the batch, waits until each update has committed its
-transaction. Replies may still be sending meanwhile: a 429 wait does not stall polling.
-Updates redelivered after a crash are dropped by the processed_updates claim.
+`getUpdates` call, which confirms the batch, waits until each turn has ended. A turn only
+reads and writes the database (its replies go out from the outbox, bot.delivery), so a chat in
+a flood wait or a slow send never holds up the next batch. Updates redelivered after a crash
+are dropped by the processed_updates claim.
+
+Nothing that comes back from Telegram stops polling: each update is decoded on its own (one
+that cannot be read is skipped, bot.updates), and any failed call, an HTML error page of a proxy
+included, is retried with backoff.
 """
 
 from __future__ import annotations
@@ -17,10 +22,10 @@ from collections.abc import Sequence
 from typing import Final
 
 from aiogram import Bot, Dispatcher
-from aiogram.exceptions import TelegramAPIError, TelegramRetryAfter
-from aiogram.methods import GetUpdates
+from aiogram.exceptions import TelegramRetryAfter
 from aiogram.types import Update
-from aiohttp import ClientError
+
+from bot.updates import fetch_updates
 
 log = logging.getLogger(__name__)
 
@@ -50,25 +55,23 @@ class UpdateRunner:
         self.tasks: set[asyncio.Task[None]] = set()
         self.slots = asyncio.Semaphore(max_in_flight) if max_in_flight else None
 
-    def start(self, update: Update) -> asyncio.Event:
-        """Handle the update in the background; the event is set once its turn is committed."""
-        committed = asyncio.Event()
-        task = asyncio.create_task(self._run(update, committed))
+    def start(self, update: Update) -> asyncio.Task[None]:
+        """Handle the update in the background; the task ends when its turn has ended
+        (committed with its replies, or failed and answered with an apology)."""
+        task = asyncio.create_task(self._run(update))
         self.tasks.add(task)
         task.add_done_callback(self.tasks.discard)
-        return committed
+        return task
 
-    async def _run(self, update: Update, committed: asyncio.Event) -> None:
+    async def _run(self, update: Update) -> None:
         try:
             if self.slots is None:
-                await self.dispatcher.feed_update(self.bot, update, committed=committed)
+                await self.dispatcher.feed_update(self.bot, update)
             else:
                 async with self.slots:
-                    await self.dispatcher.feed_update(self.bot, update, committed=committed)
-        except Exception as error:
+                    await self.dispatcher.feed_update(self.bot, update)
+        except Exception as error:  # one update's failure ends that update, never the process
             log_failure(error)
-        finally:
-            committed.set()
 
     async def drain(self, timeout: float) -> None:
         if self.tasks:
@@ -88,25 +91,21 @@ async def poll(
     offset: int | None = None
     failures = 0
     while True:
-        request = GetUpdates(
-            offset=offset,
-            timeout=timeout,
-            allowed_updates=list(allowed_updates) if allowed_updates is not None else None,
-        )
         try:
-            updates = await bot(request, request_timeout=timeout + 15)
+            batch = await fetch_updates(
+                bot, offset=offset, timeout=timeout, allowed_updates=allowed_updates
+            )
         except TelegramRetryAfter as error:
             await asyncio.sleep(error.retry_after)
             continue
-        except (TelegramAPIError, ClientError, TimeoutError) as error:
+        except Exception as error:  # HTML error pages, resets, 5xx, 409...: never fatal
             delay = BACKOFF_SECONDS[min(failures, len(BACKOFF_SECONDS) - 1)]
             failures += 1
             log.warning("getUpdates failed (%s), retrying in %.1f s", type(error).__name__, delay)
             await asyncio.sleep(delay)
             continue
         failures = 0
-        if not updates:
-            continue
-        committed = [runner.start(update) for update in updates]
-        await asyncio.gather(*(event.wait() for event in committed))
-        offset = updates[-1].update_id + 1
+        if batch.updates:
+            turns = [runner.start(update) for update in batch.updates]
+            await asyncio.wait(turns)
+        offset = batch.next_offset

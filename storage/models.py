@@ -1,12 +1,13 @@
 """Every table, imported here so that Alembic and the app see one metadata.
 
 Each room keeps its tables in its own module: `storage/conversation.py` (the bot's users,
-sessions, screenings, processed updates), `storage/places.py` (the directory of places to apply),
-`storage/booking.py` (appointments, slot counters, the reminder outbox, booking drafts).
+sessions, screenings, processed updates), `storage/replies.py` (the outbox of replies to send),
+`storage/places.py` (the directory of places to apply), `storage/booking.py` (appointments,
+slot counters, the reminder outbox, booking drafts).
 """
 
 from __future__ import annotations
 
-from storage import booking, conversation, places
+from storage import booking, conversation, places, replies
 
-__all__ = ["booking", "conversation", "places"]
+__all__ = ["booking", "conversation", "places", "replies"]

@@ -50,8 +50,8 @@ from booking.drafts import DraftConflict
 from booking.messages import Outgoing, is_ours
 from booking.sender import Blocked, Rejected, ReminderSender, RetryAfter, Transient
 from booking.settings import BookingSettings
-from bot.middlewares import ConversationConflict, UnitOfWork
-from bot.sending import ChatSender
+from bot.delivery import TurnReplies
+from bot.middlewares import ConversationConflict
 from bot.telegram_session import call_for_message_id
 from dialogs.i18n import Language
 from storage.base import utc_now
@@ -106,11 +106,9 @@ def telegram_method(chat_id: int, out: Outgoing) -> SendMessage | SendVenue | Se
     return SendMessage(chat_id=chat_id, text=out.text, reply_markup=reply_markup(out))
 
 
-async def deliver(sender: ChatSender, chat_id: int, messages: list[Outgoing]) -> None:
+def deliver(replies: TurnReplies, chat_id: int, messages: list[Outgoing]) -> None:
     for out in messages:
-        await sender.call(telegram_method(chat_id, out))
-        if sender.blocked:
-            return
+        replies.add(telegram_method(chat_id, out))
 
 
 async def _answer(
@@ -119,7 +117,8 @@ async def _answer(
     pending: Awaitable[list[Outgoing] | None],
     query: CallbackQuery | None = None,
 ) -> None:
-    """Run one flow call, commit, then talk: the turn's shape for every booking handler.
+    """Run one flow call and say what it returns (stored with the turn's commit): the turn's
+    shape for every booking handler.
 
     None from the flow means "not a booking matter": the next router (the dialog) gets it.
     """
@@ -129,12 +128,10 @@ async def _answer(
         raise ConversationConflict(str(conflict)) from None
     if messages is None:
         raise SkipHandler
-    uow: UnitOfWork = data["uow"]
-    await uow.commit()
-    sender: ChatSender = data["chat_sender"]
+    replies: TurnReplies = data["replies"]
     if query is not None:
-        await sender.call(AnswerCallbackQuery(callback_query_id=query.id))
-    await deliver(sender, chat_id, messages)
+        replies.add(AnswerCallbackQuery(callback_query_id=query.id))
+    deliver(replies, chat_id, messages)
 
 
 def create_router(settings: BookingSettings | None = None) -> Router:

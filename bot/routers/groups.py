@@ -3,23 +3,27 @@
 from __future__ import annotations
 
 from aiogram import F, Router
-from aiogram.methods import AnswerCallbackQuery
+from aiogram.methods import AnswerCallbackQuery, SendMessage
 from aiogram.types import CallbackQuery, Message
 
 from bot import texts
-from bot.sending import ChatSender
+from bot.delivery import TurnReplies
 from dialogs.i18n import Language
 
 
-async def on_group_message(message: Message, lang: Language, chat_sender: ChatSender) -> None:
-    await chat_sender.send_text(
-        texts.private_only().render(lang), reply_to_message_id=message.message_id
+async def on_group_message(message: Message, lang: Language, replies: TurnReplies) -> None:
+    replies.add(
+        SendMessage(
+            chat_id=message.chat.id,
+            text=texts.private_only().render(lang),
+            reply_to_message_id=message.message_id,
+        )
     )
 
 
-async def on_group_press(query: CallbackQuery, lang: Language, chat_sender: ChatSender) -> None:
+async def on_group_press(query: CallbackQuery, lang: Language, replies: TurnReplies) -> None:
     text = texts.private_only().render(lang)[:200]
-    await chat_sender.call(AnswerCallbackQuery(callback_query_id=query.id, text=text))
+    replies.add(AnswerCallbackQuery(callback_query_id=query.id, text=text))
 
 
 def create_router() -> Router:

@@ -7,7 +7,7 @@ from typing import Any
 
 from aiogram import F, Router
 from aiogram.filters import Command
-from aiogram.methods import AnswerCallbackQuery, EditMessageText
+from aiogram.methods import AnswerCallbackQuery, EditMessageText, SendMessage
 from aiogram.types import CallbackQuery, Message
 
 from bot import callbacks, keyboards, store, texts
@@ -21,14 +21,14 @@ APPOINTMENT_TABLES = ("appointments",)
 
 async def on_delete_command(message: Message, **data: Any) -> None:
     turn = Turn.from_data(data, message.chat.id)
-    await turn.uow.commit()
     markup = keyboards.confirm_keyboard(
         texts.delete_yes().render(turn.lang),
         texts.delete_no().render(turn.lang),
         callbacks.DELETE_YES,
         callbacks.DELETE_NO,
     )
-    await turn.sender.send_text(texts.delete_confirm().render(turn.lang), reply_markup=markup)
+    text = texts.delete_confirm().render(turn.lang)
+    turn.replies.add(SendMessage(chat_id=turn.chat_id, text=text, reply_markup=markup))
 
 
 async def on_delete_yes(query: CallbackQuery, **data: Any) -> None:
@@ -38,23 +38,23 @@ async def on_delete_yes(query: CallbackQuery, **data: Any) -> None:
     answers = answered_count(session) if stored_version is not None else 0
     counts = await store.count_rows_about(turn.db, turn.chat_id)
     await store.delete_user(turn.db, turn.chat_id)
-    await turn.uow.commit()
     log.info("%s: erased on request", chat_ref(turn.chat_id))
     report = texts.deleted(
         answers=answers,
         results=counts.get("screenings", 0),
         appointments=sum(counts.get(name, 0) for name in APPOINTMENT_TABLES),
     ).render(turn.lang)
-    await turn.sender.call(AnswerCallbackQuery(callback_query_id=query.id))
-    await turn.sender.call(
-        EditMessageText(chat_id=turn.chat_id, message_id=query.message.message_id, text=report)
+    turn.replies.add(AnswerCallbackQuery(callback_query_id=query.id))
+    turn.replies.add(
+        EditMessageText(chat_id=turn.chat_id, message_id=query.message.message_id, text=report),
+        or_send=True,
     )
 
 
 async def on_delete_no(query: CallbackQuery, **data: Any) -> None:
     assert query.message is not None
     turn = Turn.from_data(data, query.message.chat.id, callback=query)
-    await turn.sender.call(
+    turn.replies.add(
         EditMessageText(
             chat_id=turn.chat_id,
             message_id=query.message.message_id,

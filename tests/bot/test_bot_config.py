@@ -67,7 +67,7 @@ def test_without_a_token_the_entry_point_runs_the_terminal_conversation(tmp_path
 
 def test_every_magic_filter_runs_on_the_event_loop(sqlite_url: str) -> None:
     app = Application.create(Settings(_env_file=None, bot_token="1:X", database_url=sqlite_url))
-    dispatcher = create_dispatcher(app.sessionmaker, app.settings)
+    dispatcher = app.dispatcher
     filters = list(_filter_objects(dispatcher))
     assert any(f.magic is not None for f in filters)
     assert all(f.awaitable for f in filters if f.magic is not None)

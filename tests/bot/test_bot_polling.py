@@ -47,7 +47,7 @@ async def test_at_most_max_in_flight_turns_run_at_once_and_in_arrival_order() ->
         await asyncio.sleep(0)
     assert running == 3 and started == ["1", "2", "3"]
     release.set()
-    await asyncio.wait_for(asyncio.gather(*(event.wait() for event in done)), timeout=5)
+    await asyncio.wait_for(asyncio.gather(*done), timeout=5)
     assert peak == 3
     assert started == [str(i) for i in range(1, 11)]
     assert not runner.tasks or all(task.done() for task in runner.tasks)
@@ -70,4 +70,4 @@ async def test_without_a_limit_every_turn_starts_at_once() -> None:
         await asyncio.sleep(0)
     assert running == 10
     release.set()
-    await asyncio.wait_for(asyncio.gather(*(event.wait() for event in done)), timeout=5)
+    await asyncio.wait_for(asyncio.gather(*done), timeout=5)

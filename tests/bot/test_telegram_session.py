@@ -16,7 +16,6 @@ from aiogram.types import (
     Message,
 )
 
-from bot.sending import ChatSender
 from bot.telegram_session import JsonBodySession
 from tests.fake_telegram import FakeTelegram, fake_api
 from tests.fake_telegram.models import RecordedRequest
@@ -109,23 +108,3 @@ async def test_a_call_without_result_still_raises_telegrams_errors(
         )
     with pytest.raises(TelegramBadRequest):  # an unknown callback query id
         await session.call_without_result(bot, AnswerCallbackQuery(callback_query_id="nope"))
-
-
-async def test_chat_sender_perform_reports_delivery_and_blocking(
-    fake: FakeTelegram, bot: Bot
-) -> None:
-    blocked: list[int] = []
-
-    async def on_blocked(chat_id: int) -> None:
-        blocked.append(chat_id)
-
-    sender = ChatSender(bot, CHAT, on_blocked)
-    assert await sender.perform(SendMessage(chat_id=CHAT, text="бір")) is True
-    fake.fail_next("sendMessage", status=429, retry_after=1)
-    assert await sender.perform(SendMessage(chat_id=CHAT, text="екі")) is True  # after the wait
-    assert [m.text for m in fake.sent_messages(CHAT)][-2:] == ["бір", "екі"]
-    fake.fail_next("sendMessage", status=403)
-    assert await sender.perform(SendMessage(chat_id=CHAT, text="үш")) is False
-    assert sender.blocked and blocked == [CHAT]
-    assert await sender.perform(SendMessage(chat_id=CHAT, text="төрт")) is False
-    assert [m.text for m in fake.sent_messages(CHAT)][-1] == "екі"
