@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import json
 import time
 from collections.abc import AsyncIterator
 
@@ -12,9 +13,11 @@ from aiogram import Bot, Dispatcher, F, Router
 from aiogram.client.session.aiohttp import AiohttpSession
 from aiogram.client.telegram import TelegramAPIServer
 from aiogram.exceptions import (
+    ClientDecodeError,
     TelegramBadRequest,
     TelegramConflictError,
     TelegramForbiddenError,
+    TelegramNetworkError,
     TelegramRetryAfter,
     TelegramServerError,
     TelegramUnauthorizedError,
@@ -31,9 +34,12 @@ from aiogram.types import (
     Message,
     ReplyKeyboardMarkup,
     ReplyKeyboardRemove,
+    Update,
 )
+from aiogram.utils.backoff import BackoffConfig
 from aiogram.webhook.aiohttp_server import SimpleRequestHandler
 from aiohttp import web
+from pydantic import ValidationError
 
 from tests.fake_telegram import FakeTelegram
 
@@ -510,3 +516,400 @@ async def test_restarted_poller_gets_updates_and_stop_ends_long_polls() -> None:
     assert await hanging == []
     assert time.monotonic() - started < 2
     await client.session.close()
+
+
+# ---------------------------------------------------------------- network and proxy failures
+
+
+@pytest.fixture
+async def http() -> AsyncIterator[aiohttp.ClientSession]:
+    async with aiohttp.ClientSession() as session:
+        yield session
+
+
+def api_url(fake: FakeTelegram, method: str) -> str:
+    return f"{fake.base_url}/bot{fake.token}/{method}"
+
+
+async def test_html_error_pages_like_nginx(
+    fake: FakeTelegram, bot: Bot, http: aiohttp.ClientSession
+) -> None:
+    user = fake.user(CHAT)
+    fake.fail_next("sendMessage", html=True)  # 502 by default
+    async with http.post(api_url(fake, "sendMessage"), data={"chat_id": CHAT, "text": "hi"}) as r:
+        assert (r.status, r.content_type) == (502, "text/html")
+        page = await r.text()
+    assert "<h1>502 Bad Gateway</h1>" in page and "nginx" in page
+    assert user.messages == []  # the proxy never reached Telegram
+    assert fake.requests_for("sendMessage")[0].fault == "raw"
+
+    # aiogram cannot decode the page: ClientDecodeError, not TelegramServerError
+    fake.fail_next("sendMessage", html=True, status=504, chat_id=CHAT)
+    with pytest.raises(ClientDecodeError) as decode:
+        await bot.send_message(CHAT, "hi")
+    assert "<h1>504 Gateway Time-out</h1>" in decode.value.data
+    assert user.messages == []
+
+    # the long-poll path answers the page at once
+    fake.fail_next("getUpdates", html=True)
+    started = time.monotonic()
+    async with http.post(api_url(fake, "getUpdates"), json={"timeout": 5}) as r:
+        assert r.status == 502 and "<h1>502 Bad Gateway</h1>" in await r.text()
+    assert time.monotonic() - started < 1
+
+    # any body and content type; processed=True: Telegram did the work, the gateway timed out
+    fake.fail_next("getMe", body=b"\x00\x01", content_type="application/x-garbage", status=500)
+    async with http.get(api_url(fake, "getMe")) as r:
+        assert (r.status, r.content_type, await r.read()) == (
+            500,
+            "application/x-garbage",
+            b"\x00\x01",
+        )
+    fake.fail_next("sendMessage", html=True, status=504, processed=True)
+    with pytest.raises(ClientDecodeError):
+        await bot.send_message(CHAT, "sent anyway")
+    assert [m.text for m in user.messages] == ["sent anyway"]
+    assert (await bot.get_me()).id == fake.bot_id  # one-shot rules are used up
+
+
+async def test_truncated_json_for_sends_and_long_polls(
+    fake: FakeTelegram, bot: Bot, http: aiohttp.ClientSession
+) -> None:
+    user = fake.user(CHAT)
+    fake.fail_next("sendMessage", truncate=True)
+    with pytest.raises(ClientDecodeError):
+        await bot.send_message(CHAT, "cut")
+    assert [m.text for m in user.messages] == ["cut"]  # executed, only the answer was cut
+    record = fake.requests_for("sendMessage")[0]
+    assert (record.status, record.fault, record.executed) == (200, "truncated", True)
+
+    # a long poll already waiting is hit when its answer (with updates) is ready
+    poll = asyncio.create_task(http.post(api_url(fake, "getUpdates"), json={"timeout": 5}))
+    await asyncio.sleep(0.05)
+    fake.fail_next("getUpdates", truncate=30)
+    update_id = await user.send_text("lost in transit")
+    async with await poll as r:
+        assert (r.status, r.content_type) == (200, "application/json")
+        body = await r.text()
+    assert body == '{"ok": true, "result": [{"upda'
+    with pytest.raises(ValueError):
+        json.loads(body)
+    assert user._chat.pending_updates == 1  # the bot never got it: still pending
+
+    fake.fail_next("getUpdates", truncate=True)
+    with pytest.raises(ClientDecodeError):
+        await bot.get_updates()
+    updates = await bot.get_updates()  # same offset: Telegram hands the batch out again
+    assert [u.update_id for u in updates] == [update_id]
+    assert fake.deliveries(update_id) == 3
+    assert fake.pending_update_ids == [update_id]  # delivered, not yet confirmed by offset
+    assert await bot.get_updates(offset=update_id + 1) == []
+    assert fake.pending_update_ids == []
+
+
+async def test_connection_resets_before_and_after(
+    fake: FakeTelegram, bot: Bot, http: aiohttp.ClientSession
+) -> None:
+    user = fake.user(CHAT)
+    other = fake.user(CHAT + 1)
+    fake.fail_next("sendMessage", reset="before", chat_id=CHAT, times=2)
+    assert (await bot.send_message(CHAT + 1, "other chat")).message_id == 1  # not matched
+    for _ in range(2):
+        with pytest.raises(aiohttp.ClientOSError) as reset:  # a real TCP RST
+            async with http.post(
+                api_url(fake, "sendMessage"), data={"chat_id": CHAT, "text": "x"}
+            ) as r:
+                pytest.fail(f"got an answer: {r.status}")
+        assert "Connection reset by peer" in str(reset.value)
+    assert user.messages == []  # never executed
+    assert [(r.status, r.fault) for r in fake.requests_for("sendMessage", CHAT)] == [
+        (0, "reset_before"),
+        (0, "reset_before"),
+    ]
+
+    fake.fail_next("sendMessage", reset="after", chat_id=CHAT)
+    with pytest.raises(TelegramNetworkError, match="ClientOSError"):
+        await bot.send_message(CHAT, "delivered, answer lost")
+    assert [m.text for m in user.messages] == ["delivered, answer lost"]
+    assert user.messages[0].message_id == 1
+    record = fake.requests_for("sendMessage", CHAT)[-1]
+    assert (record.status, record.fault, record.executed) == (0, "reset_after", True)
+    assert (await bot.send_message(CHAT, "retry")).message_id == 2  # the ids advanced
+    assert [m.text for m in other.messages] == ["other chat"]
+
+    fake.fail_next("sendMessage", reset="after", tcp="fin")  # orderly close, no answer
+    with pytest.raises(aiohttp.ServerDisconnectedError):
+        async with http.post(
+            api_url(fake, "sendMessage"), data={"chat_id": CHAT, "text": "fin"}
+        ) as r:
+            pytest.fail(f"got an answer: {r.status}")
+    assert user.messages[-1].text == "fin"
+
+    # call() (no HTTP connection) leaves transport faults for the next real request
+    fake.fail_next("getMe", reset="before")
+    assert (await fake.call("getMe", {}))[0] == 200
+    with pytest.raises(TelegramNetworkError):
+        await bot.get_me()
+
+
+async def test_polling_bot_survives_a_reset_long_poll(fake: FakeTelegram, bot: Bot) -> None:
+    seen: list[int] = []
+    dispatcher = Dispatcher()
+    dispatcher.include_router(echo_router(seen))
+    fast_backoff = BackoffConfig(min_delay=0.05, max_delay=0.2, factor=1.3, jitter=0.1)
+    task = asyncio.create_task(
+        dispatcher.start_polling(
+            bot,
+            handle_signals=False,
+            close_bot_session=False,
+            polling_timeout=5,
+            backoff_config=fast_backoff,
+        )
+    )
+    try:
+        async with asyncio.timeout(5):
+            while not fake.counters["getUpdates"]:
+                await asyncio.sleep(0.01)
+        await asyncio.sleep(0.05)
+        user = fake.user(CHAT)
+        fake.fail_next("getUpdates", reset="after")  # hits the poll that is waiting now
+        update_id = await user.send_text("again")
+        assert (await user.wait_reply()).text == "echo: again"
+        assert seen == [1]  # handled once: the lost batch came again with the same offset
+        assert fake.deliveries(update_id) == 2
+        assert [r.fault for r in fake.requests_for("getUpdates") if r.fault] == ["reset_after"]
+    finally:
+        await dispatcher.stop_polling()
+        await task
+
+
+# ---------------------------------------------------------------- slowness and flood control
+
+
+async def test_latency_per_chat_and_per_method(fake: FakeTelegram, bot: Bot) -> None:
+    slow, fast = fake.user(CHAT), fake.user(CHAT + 1)
+
+    async def timed_send(chat_id: int) -> float:
+        started = time.monotonic()
+        await bot.send_message(chat_id, "x")
+        return time.monotonic() - started
+
+    fake.set_latency(0.4, chat_id=slow.chat_id)
+    slow_time, fast_time = await asyncio.gather(timed_send(CHAT), timed_send(CHAT + 1))
+    assert slow_time >= 0.4 and fast_time < 0.2
+
+    fake.set_latency(0.3, method="getMe")
+    started = time.monotonic()
+    await bot.get_me()
+    assert time.monotonic() - started >= 0.3
+    assert await timed_send(CHAT + 1) < 0.2
+
+    fake.set_latency(0, chat_id=slow.chat_id)
+    fake.set_latency(0, method="getMe")
+    assert await timed_send(CHAT) < 0.2
+    fake.set_latency(0.25)  # the old global form
+    assert await timed_send(CHAT + 1) >= 0.25
+    assert [len(u.messages) for u in (slow, fast)] == [2, 3]
+
+
+async def test_flood_wait_per_chat(fake: FakeTelegram, bot: Bot) -> None:
+    user, other = fake.user(CHAT), fake.user(CHAT + 1)
+    before = await bot.send_message(CHAT, "before")
+    fake.flood_wait(CHAT, 1.2)
+    started = time.monotonic()
+    with pytest.raises(TelegramRetryAfter) as first:
+        await bot.send_message(CHAT, "x")
+    assert first.value.retry_after == 2  # ceil(1.2)
+    assert "retry after 2" in first.value.message
+    with pytest.raises(TelegramRetryAfter):
+        await bot.edit_message_text("edited", chat_id=CHAT, message_id=before.message_id)
+    assert await bot.send_chat_action(CHAT, "typing")  # neither creates nor edits
+    assert (await bot.send_message(CHAT + 1, "other chat")).text == "other chat"
+
+    await asyncio.sleep(0.5)
+    with pytest.raises(TelegramRetryAfter) as later:
+        await bot.send_message(CHAT, "x")
+    assert later.value.retry_after == 1  # the remaining time, rounded up
+
+    await asyncio.sleep(max(0.0, 1.25 - (time.monotonic() - started)))
+    assert (await bot.send_message(CHAT, "after")).text == "after"
+    assert [m.text for m in user.messages] == ["before", "after"]
+    assert [m.text for m in other.messages] == ["other chat"]
+    assert [r.status for r in fake.requests_for("sendMessage", CHAT)] == [200, 429, 429, 200]
+
+
+# ---------------------------------------------------------------- updates aiogram cannot decode
+
+
+async def test_undecodable_updates_go_out_untouched(
+    fake: FakeTelegram, bot: Bot, http: aiohttp.ClientSession
+) -> None:
+    user = fake.user(CHAT)
+    for kind in ("hidden_forward", "empty_story"):
+        update = user.build_undecodable(kind)
+        update["update_id"] = 1
+        with pytest.raises(ValidationError):
+            Update.model_validate(update)
+    assert user.build_undecodable("hidden_forward")["message"]["forward_origin"] == {
+        "type": "hidden_user",
+        "date": 1422450181,
+    }
+
+    hidden = user.build_undecodable("hidden_forward", text="35")
+    story = user.build_undecodable("empty_story")
+    future = {"some_future_update": {"id": 1, "nested": [None, {"a": "ә"}]}}
+    for update in (hidden, story, future):
+        await fake.push_update(update)
+    async with http.post(api_url(fake, "getUpdates"), json={}) as r:
+        assert await r.json() == {"ok": True, "result": [hidden, story, future]}
+    with pytest.raises(ClientDecodeError, match="Failed to deserialize"):
+        await bot.get_updates()  # one bad update breaks aiogram's whole batch
+
+    update_id = await user.send_undecodable("empty_story", text="12")
+    assert fake.deliveries(update_id) == 0
+    async with http.post(api_url(fake, "getUpdates"), json={}) as r:
+        last = (await r.json())["result"][-1]
+    assert (last["update_id"], last["message"]["text"]) == (update_id, "12")
+    assert "story" in last["message"]["external_reply"]
+    assert fake.deliveries(update_id) == 1
+    assert await bot.get_updates(offset=update_id + 1) == []  # confirmed: the bot skips them
+
+    received: list[object] = []
+
+    async def hook(request: web.Request) -> web.Response:
+        received.append(await request.json())
+        return web.Response()
+
+    app = web.Application()
+    app.router.add_post("/hook", hook)
+    runner = web.AppRunner(app)
+    await runner.setup()
+    await web.TCPSite(runner, "127.0.0.1", 0).start()
+    host, port = runner.addresses[0][:2]
+    try:
+        assert await bot.set_webhook(f"http://{host}:{port}/hook")
+        sent = user.build_undecodable("hidden_forward")
+        await fake.push_update(sent)
+        raw = {"update_id": 424242, "weird": "shape"}
+        await fake.push_update(raw)
+        assert received == [sent, raw]
+    finally:
+        await runner.cleanup()
+
+
+# ---------------------------------------------------------------- webhook redelivery
+
+
+async def start_app(app: web.Application, port: int = 0) -> tuple[web.AppRunner, int]:
+    runner = web.AppRunner(app)
+    await runner.setup()
+    await web.TCPSite(runner, "127.0.0.1", port).start()
+    return runner, int(runner.addresses[0][1])
+
+
+def webhook_bot_app(bot: Bot) -> web.Application:
+    router = Router()
+
+    @router.message(F.text)
+    async def reply_in_webhook(message: Message) -> SendMessage:
+        return message.answer(f"hook: {message.text}")
+
+    dispatcher = Dispatcher()
+    dispatcher.include_router(router)
+    app = web.Application()
+    SimpleRequestHandler(
+        dispatcher, bot, secret_token="s3cret", handle_in_background=False
+    ).register(app, path="/hook")
+    return app
+
+
+async def test_webhook_redelivers_to_a_restarted_bot(fake: FakeTelegram, bot: Bot) -> None:
+    runner, port = await start_app(webhook_bot_app(bot))
+    url = f"http://127.0.0.1:{port}/hook"
+    assert await bot.set_webhook(url, secret_token="s3cret")
+    user, other = fake.user(CHAT), fake.user(CHAT + 1)
+    await user.send_text("up")
+    assert (await user.wait_reply()).text == "hook: up"
+
+    await runner.cleanup()  # the bot process dies
+    ids = [await user.send_text(f"m{i}") for i in range(3)]
+    other_id = await other.send_text("o")
+    assert fake.pending_update_ids == [*ids, other_id]
+    info = await bot.get_webhook_info()
+    assert info.pending_update_count == 4 and "Connection" in (info.last_error_message or "")
+
+    tries = fake.deliveries(ids[0])
+    fake.auto_redeliver(0.1)
+    await asyncio.sleep(0.35)
+    assert fake.deliveries(ids[0]) >= tries + 2  # Telegram keeps trying while the bot is down
+    assert fake.deliveries(ids[1]) == 0  # later updates of the chat wait behind the first
+
+    runner, _ = await start_app(webhook_bot_app(bot), port)  # restarted on the same port
+    try:
+        replies = [(await user.wait_reply(timeout=3)).text for _ in ids]
+        assert replies == ["hook: m0", "hook: m1", "hook: m2"]  # in order within the chat
+        assert (await other.wait_reply(timeout=3)).text == "hook: o"
+        assert fake.pending_update_ids == []
+        assert (await bot.get_webhook_info()).pending_update_count == 0
+        assert [fake.deliveries(i) >= 1 for i in ids] == [True] * 3
+    finally:
+        await runner.cleanup()
+
+
+async def test_webhook_non_2xx_is_retried_in_order(fake: FakeTelegram, bot: Bot) -> None:
+    received: list[int] = []
+
+    async def flaky(request: web.Request) -> web.Response:
+        update_id = (await request.json())["update_id"]
+        first_time = update_id not in received
+        received.append(update_id)
+        return web.Response(status=500 if first_time else 200)
+
+    app = web.Application()
+    app.router.add_post("/hook", flaky)
+    runner, port = await start_app(app)
+    try:
+        assert await bot.set_webhook(f"http://127.0.0.1:{port}/hook")
+        user = fake.user(CHAT)
+        first, second = await user.send_text("a"), await user.send_text("b")
+        fake.auto_redeliver(0.05)
+        async with asyncio.timeout(5):
+            while fake.pending_update_ids:
+                await asyncio.sleep(0.02)
+        assert received == [first, first, second, second]
+        assert (fake.deliveries(first), fake.deliveries(second)) == (2, 2)
+        info = await bot.get_webhook_info()
+        assert info.last_error_message == "Wrong response from the webhook: 500"
+        fake.auto_redeliver(None)
+    finally:
+        await runner.cleanup()
+
+
+# ---------------------------------------------------------------- message ids and edit errors
+
+
+async def test_private_chat_ids_are_shared_and_edit_errors(fake: FakeTelegram, bot: Bot) -> None:
+    user = fake.user(CHAT)
+    await user.send_text("one")
+    first = await bot.send_message(CHAT, "two")
+    await user.send_text("three")
+    markup = InlineKeyboardMarkup(
+        inline_keyboard=[[InlineKeyboardButton(text="A", callback_data="a")]]
+    )
+    second = await bot.send_message(CHAT, "four", reply_markup=markup)
+    updates = await bot.get_updates()
+    user_ids = [u.message.message_id for u in updates if u.message]
+    assert (user_ids, first.message_id, second.message_id) == ([1, 3], 2, 4)
+
+    with pytest.raises(TelegramBadRequest) as own:
+        await bot.edit_message_text("x", chat_id=CHAT, message_id=1)
+    assert own.value.message == "Bad Request: message can't be edited"
+    with pytest.raises(TelegramBadRequest) as unknown:
+        await bot.edit_message_text("x", chat_id=CHAT, message_id=5)
+    assert unknown.value.message == "Bad Request: message to edit not found"
+    with pytest.raises(TelegramBadRequest) as same:
+        await bot.edit_message_text("four", chat_id=CHAT, message_id=4, reply_markup=markup)
+    assert same.value.message == (
+        "Bad Request: message is not modified: specified new message content and reply markup "
+        "are exactly the same as a current content and reply markup of the message"
+    )

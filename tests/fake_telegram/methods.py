@@ -41,9 +41,11 @@ class MessageMethods(ChatRegistry):
             MethodSpec("sendVenue", self._send_venue, creates_message=True),
             MethodSpec("sendLocation", self._send_location, creates_message=True),
             MethodSpec("sendContact", self._send_contact, creates_message=True),
-            MethodSpec("editMessageText", self._edit_message_text),
-            MethodSpec("editMessageCaption", self._edit_message_caption),
-            MethodSpec("editMessageReplyMarkup", self._edit_message_reply_markup),
+            MethodSpec("editMessageText", self._edit_message_text, edits_message=True),
+            MethodSpec("editMessageCaption", self._edit_message_caption, edits_message=True),
+            MethodSpec(
+                "editMessageReplyMarkup", self._edit_message_reply_markup, edits_message=True
+            ),
             MethodSpec("deleteMessage", self._delete_message),
             MethodSpec("deleteMessages", self._delete_messages),
             MethodSpec("answerCallbackQuery", self._answer_callback_query),

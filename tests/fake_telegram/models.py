@@ -43,9 +43,13 @@ class RecordedRequest:
 
     ``params`` are decoded like Telegram decodes them (JSON fields parsed, numbers as ints);
     ``files`` maps the parameter name (``document``) to the uploaded part, ``attach://`` resolved.
-    ``status``/``response`` are filled in once the call is answered (status 0: never answered,
-    e.g. a long poll whose client went away); ``answered_at`` is then the ``time.monotonic()``
-    at which the answer was ready to go back (0.0 until then).
+    ``status``/``response`` are filled in once the call is answered: ``status`` is what the
+    client got (0: no answer at all, e.g. a long poll whose client went away or an injected
+    connection reset), ``response`` the JSON the server produced (for a call executed before an
+    injected fault, the real result the client never saw). ``answered_at`` is the
+    ``time.monotonic()`` at which the answer was ready to go back (0.0 until then). ``fault``
+    names an injected failure (``fail_next``): "error", "raw" (HTML or other non-JSON body),
+    "truncated", "reset_before", "reset_after", or None.
     """
 
     method: str
@@ -58,10 +62,16 @@ class RecordedRequest:
     content_type: str = ""
     """How the parameters came: application/json, multipart/form-data, ... ("" for none)."""
     answered_at: float = 0.0
+    fault: str | None = None
 
     @property
     def ok(self) -> bool:
         return self.status == 200
+
+    @property
+    def executed(self) -> bool:
+        """The call took effect (a message was sent...), even if the client never saw the answer."""
+        return bool(self.response and self.response.get("ok"))
 
 
 @dataclass(frozen=True, slots=True)

@@ -24,18 +24,18 @@ import aiohttp
 from aiohttp import web
 
 from .chats import ChatState
+from .faults import Answer, FailRule, ResetWhen, TcpClose, drop_connection, make_rule
 from .methods import MessageMethods
 from .models import JSON, ApiError, RecordedRequest, SentMessage, UploadedFile, bad_request
 from .protocol import (
     BLOCKED,
-    DEFAULT_UPDATE_TYPES,
     JSON_FIELDS,
     SECRET_HEADER,
     SECRET_RE,
     MethodSpec,
     decode_field,
+    update_allowed,
     update_chat_id,
-    update_type,
 )
 
 if TYPE_CHECKING:
@@ -47,22 +47,14 @@ if TYPE_CHECKING:
 
 __all__ = ["BLOCKED", "SECRET_HEADER", "ChatState", "FakeTelegram", "update_chat_id"]
 
+_BEHIND = "queued behind older updates of the chat"
+
 
 @dataclass(eq=False)
 class _Queued:
     update: JSON
     chat_id: int | None
     delivered: bool = False
-
-
-@dataclass(eq=False)
-class _FailRule:
-    method: str
-    status: int
-    description: str
-    retry_after: int | None
-    chat_id: int | None
-    remaining: int
 
 
 class FakeTelegram(MessageMethods):
@@ -98,8 +90,12 @@ class FakeTelegram(MessageMethods):
         self._webhook_slots = asyncio.Semaphore(40)
         self._flush_lock = asyncio.Lock()
         self._no_chat_lock = asyncio.Lock()
-        self._failures: list[_FailRule] = []
-        self._latency = 0.0
+        self._failures: list[FailRule] = []
+        self._latencies: dict[tuple[int | None, str | None], float] = {}
+        self._flood_until: dict[int, float] = {}
+        self._deliveries: Counter[int] = Counter()
+        self._redeliver_task: asyncio.Task[None] | None = None
+        self.webhook_timeout = 60.0
         self._global_per_second: int | None = None
         self._per_chat_per_second: int | None = None
         self._group_per_minute: int | None = None
@@ -131,6 +127,11 @@ class FakeTelegram(MessageMethods):
     async def stop(self) -> None:
         self._closed = True
         self._wake_pollers()
+        task, self._redeliver_task = self._redeliver_task, None
+        if task is not None:
+            task.cancel()
+            with contextlib.suppress(asyncio.CancelledError):
+                await task
         if self._client is not None:
             await self._client.close()
             self._client = None
@@ -204,33 +205,47 @@ class FakeTelegram(MessageMethods):
     async def push_update(self, update: JSON) -> int:
         """Queue a raw update for getUpdates (or POST it to the webhook, if one is set).
 
-        A missing ``update_id`` is assigned *into the given dict*, so pushing the same dict
+        The dict goes out exactly as given (any shape, even one aiogram cannot decode). A
+        missing ``update_id`` is assigned *into the given dict*, so pushing the same dict
         again delivers a true duplicate (same update_id), as Telegram does after a lost ack.
+        With a webhook, a failed delivery stays pending (retried by later pushes,
+        ``flush_webhook()`` or ``auto_redeliver()``); updates of a chat with pending ones wait
+        behind them.
         """
-        if "update_id" not in update:
-            self._last_update_id += 1
-            update["update_id"] = self._last_update_id
-        else:
-            self._last_update_id = max(self._last_update_id, int(update["update_id"]))
-        update_id = int(update["update_id"])
+        update_id = self._assign_update_id(update)
         self._history[update_id] = update
         chat_id = update_chat_id(update)
         chat = self._chat_from_update(update, chat_id)
         item = _Queued(update, chat_id)
         if chat is not None:
             chat.pending_updates += 1
-        if self._webhook is not None and not self._queue:
+        if self._webhook is not None:
             # Delivered right away, in parallel across chats, in order within a chat.
-            error = await self._post_to_webhook(item)
+            error = await self._post_to_webhook(item, unless_queued=True)
             if error is None:
                 self._mark_delivered(item)
-                return update_id
+            else:
+                self._enqueue(item)
+            # Behind older updates of its chat, or the webhook works again: retry what is pending.
+            if error is _BEHIND or (error is None and self._queue):
+                await self.flush_webhook()
+            return update_id
         self._enqueue(item)
-        if self._webhook is not None:
-            await self.flush_webhook()
-        else:
-            self._wake_pollers()
+        self._wake_pollers()
         return update_id
+
+    def _assign_update_id(self, update: JSON) -> int:
+        """The update's id; a missing one is put first into the dict, where Telegram has it."""
+        if "update_id" in update:
+            update_id = int(update["update_id"])
+            self._last_update_id = max(self._last_update_id, update_id)
+            return update_id
+        self._last_update_id += 1
+        fields = list(update.items())
+        update.clear()
+        update["update_id"] = self._last_update_id
+        update.update(fields)
+        return self._last_update_id
 
     def _enqueue(self, item: _Queued) -> None:
         update_id = int(item.update["update_id"])
@@ -250,28 +265,55 @@ class FakeTelegram(MessageMethods):
         self,
         method: str,
         *,
-        status: int,
+        status: int | None = None,
         description: str | None = None,
         retry_after: int | None = None,
         chat_id: int | None = None,
         times: int = 1,
+        html: bool = False,
+        body: bytes | str | None = None,
+        content_type: str | None = None,
+        truncate: bool | int = False,
+        reset: ResetWhen | None = None,
+        tcp: TcpClose = "rst",
+        processed: bool = False,
     ) -> None:
-        """Answer the next ``times`` calls of ``method`` ("*" = any) with an error."""
-        if status == 429 and retry_after is None:
-            retry_after = 1
-        if description is None:
-            description = {
-                400: "Bad Request: injected failure",
-                401: "Unauthorized",
-                403: BLOCKED,
-                404: "Not Found",
-                409: "Conflict: terminated by other getUpdates request",
-                429: f"Too Many Requests: retry after {retry_after}",
-                500: "Internal Server Error",
-                502: "Bad Gateway",
-            }.get(status, f"Error {status}")
+        """Make the next ``times`` calls of ``method`` ("*" = any) fail; ``chat_id`` narrows.
+
+        - default: a Bot API JSON error (``status`` required; 429 gets ``retry_after``).
+        - ``html=True``: nginx's HTML error page (``Content-Type: text/html``, status 502 unless
+          given); ``body=`` any other body (``content_type`` defaults to text/plain for str,
+          application/octet-stream for bytes).
+        - ``truncate=True`` (or a number of characters to keep): the call is executed and its
+          real JSON answer goes back cut in the middle (status 200 unless given).
+        - ``reset="before"``: the TCP connection is dropped without executing the call;
+          ``reset="after"``: the call is executed (message sent, ids advance), then dropped.
+          ``tcp="rst"`` resets (client: ClientOSError errno 104), ``"fin"`` closes
+          (ServerDisconnectedError).
+        - ``processed=True`` (JSON errors and bodies): execute the call, then answer the failure
+          (a gateway timeout after Telegram did the work).
+
+        Rules are matched when a call arrives; the ones acting after execution match when the
+        answer is ready, so an in-flight long poll is hit too, and for getUpdates they only
+        consume an answer that carries updates (its updates stay unconfirmed and come again).
+        Transport faults (html/body/truncate/reset) only apply to HTTP requests, not ``call()``.
+        """
         self._failures.append(
-            _FailRule(method.lower(), status, description, retry_after, chat_id, times)
+            make_rule(
+                method,
+                status=status,
+                description=description,
+                retry_after=retry_after,
+                chat_id=chat_id,
+                times=times,
+                html=html,
+                body=body,
+                content_type=content_type,
+                truncate=truncate,
+                reset=reset,
+                tcp=tcp,
+                processed=processed,
+            )
         )
 
     def block(self, chat_id: int, description: str = BLOCKED) -> None:
@@ -281,9 +323,62 @@ class FakeTelegram(MessageMethods):
     def unblock(self, chat_id: int) -> None:
         self._require_chat(chat_id).blocked = None
 
-    def set_latency(self, seconds: float) -> None:
-        """Delay every API answer by ``seconds`` (a slow network)."""
-        self._latency = max(0.0, seconds)
+    def set_latency(
+        self, seconds: float, *, chat_id: int | None = None, method: str | None = None
+    ) -> None:
+        """Delay API answers by ``seconds`` (a slow network); 0 removes the setting.
+
+        Without arguments every call is slowed; ``chat_id`` and/or ``method`` slow only the
+        calls aimed at that chat / of that method (other calls stay fast and run concurrently).
+        The most specific setting wins: chat+method, then chat, then method, then global.
+        """
+        key = (chat_id, method.lower() if method else None)
+        if seconds > 0:
+            self._latencies[key] = seconds
+        else:
+            self._latencies.pop(key, None)
+
+    def flood_wait(self, chat_id: int, seconds: float) -> None:
+        """Telegram's per-chat flood control: for ``seconds`` from now every message-creating
+        or editing call to the chat answers 429 "Too Many Requests: retry after N" with N the
+        remaining seconds (rounded up); afterwards calls go through. 0 lifts it."""
+        if seconds > 0:
+            self._flood_until[chat_id] = time.monotonic() + seconds
+        else:
+            self._flood_until.pop(chat_id, None)
+
+    def auto_redeliver(self, interval: float | None = 0.5) -> None:
+        """Retry pending webhook deliveries every ``interval`` seconds, like Telegram does.
+
+        Updates whose POST failed (connection error, timeout, non-2xx) are re-posted in order
+        within each chat until the webhook acknowledges them. ``None`` turns it off. Call from
+        a running event loop; ``stop()`` ends it.
+        """
+        if self._redeliver_task is not None:
+            self._redeliver_task.cancel()
+            self._redeliver_task = None
+        if interval is not None:
+            if interval <= 0:
+                raise ValueError("auto_redeliver: interval must be > 0")
+            self._redeliver_task = asyncio.get_running_loop().create_task(
+                self._redeliver_loop(interval)
+            )
+
+    async def _redeliver_loop(self, interval: float) -> None:
+        while not self._closed:
+            await asyncio.sleep(interval)
+            if self._webhook is not None and self._queue:
+                await self.flush_webhook()
+
+    def deliveries(self, update_id: int) -> int:
+        """How often the update went out: webhook POSTs (failed ones included) plus getUpdates
+        answers that carried it (even answers then lost to an injected fault)."""
+        return self._deliveries[update_id]
+
+    @property
+    def pending_update_ids(self) -> list[int]:
+        """Updates not yet acknowledged (getUpdates offset or a 2xx webhook answer), in order."""
+        return [int(item.update["update_id"]) for item in self._queue]
 
     def set_flood_limits(
         self,
@@ -317,8 +412,8 @@ class FakeTelegram(MessageMethods):
         return make_bot(self.base_url, self.token, **bot_kwargs)
 
     def max_rate(self, method: str = "sendMessage", window: float = 1.0) -> int:
-        """Most successful ``method`` calls seen within any ``window`` seconds (flood check)."""
-        times = [r.time for r in self.requests if r.method == method and r.status == 200]
+        """Most executed ``method`` calls seen within any ``window`` seconds (flood check)."""
+        times = [r.time for r in self.requests if r.method == method and r.executed]
         best = start = 0
         for end, moment in enumerate(times):
             while moment - times[start] >= window:
@@ -362,46 +457,67 @@ class FakeTelegram(MessageMethods):
 
         A method call in the webhook's answer (aiogram's "reply into webhook") is executed.
         """
-        if "update_id" not in update:
-            self._last_update_id += 1
-            update["update_id"] = self._last_update_id
-        self._history[int(update["update_id"])] = update
+        update_id = self._assign_update_id(update)
+        self._history[update_id] = update
         self._chat_from_update(update, update_chat_id(update))
+        self._deliveries[update_id] += 1
         headers = {"Content-Type": "application/json"}
         if secret:
             headers[SECRET_HEADER] = secret
         async with self._client_session().post(
-            url, data=json.dumps(update, ensure_ascii=False), headers=headers
+            url,
+            data=json.dumps(update, ensure_ascii=False),
+            headers=headers,
+            timeout=aiohttp.ClientTimeout(total=self.webhook_timeout),
         ) as response:
             if 200 <= response.status < 300:
                 await self._execute_webhook_answer(response)
             return response.status
 
     async def flush_webhook(self) -> None:
-        """Deliver pending updates to the webhook in order; stops at the first failure."""
+        """Deliver pending updates to the webhook: chats in parallel, in order within a chat,
+        a chat stopping at its first failure (retried by the next flush)."""
         async with self._flush_lock:
-            while self._webhook is not None and self._queue:
-                item = self._queue[0]
-                if await self._post_to_webhook(item) is not None:
-                    return
-                if self._queue and self._queue[0] is item:
-                    self._queue.popleft()
-                self._mark_delivered(item)
+            if self._webhook is None:
+                return
+            lanes: dict[int | None, list[_Queued]] = {}
+            for item in self._queue:
+                lanes.setdefault(item.chat_id, []).append(item)
+            await asyncio.gather(*(self._flush_lane(items) for items in lanes.values()))
 
-    async def _post_to_webhook(self, item: _Queued) -> str | None:
-        """POST one update to the current webhook; returns the error Telegram would record."""
+    async def _flush_lane(self, items: list[_Queued]) -> None:
+        for item in items:
+            if self._webhook is None or await self._post_to_webhook(item) is not None:
+                return
+            with contextlib.suppress(ValueError):
+                self._queue.remove(item)
+            self._mark_delivered(item)
+
+    def _queued_for(self, chat_id: int | None) -> bool:
+        return any(item.chat_id == chat_id for item in self._queue)
+
+    async def _post_to_webhook(self, item: _Queued, *, unless_queued: bool = False) -> str | None:
+        """POST one update to the current webhook; returns the error Telegram would record.
+
+        ``unless_queued``: a fresh update does not overtake pending ones of its chat
+        (returns ``_BEHIND`` without posting).
+        """
         webhook = self._webhook
         if webhook is None:
             return "webhook removed"
         chat = self._chats.get(item.chat_id) if item.chat_id is not None else None
         lock = chat.webhook_lock if chat is not None else self._no_chat_lock
         async with self._webhook_slots, lock:
+            if unless_queued and self._queued_for(item.chat_id):
+                return _BEHIND
             try:
                 status = await self.post_webhook_update(
                     webhook["url"], item.update, secret=webhook.get("secret_token")
                 )
             except aiohttp.ClientError as exc:
                 error: str | None = f"Connection error: {type(exc).__name__}"
+            except TimeoutError:
+                error = "Read timeout expired"
             else:
                 error = (
                     None if 200 <= status < 300 else f"Wrong response from the webhook: {status}"
@@ -479,10 +595,17 @@ class FakeTelegram(MessageMethods):
         except ApiError as exc:
             return self._json(exc.status, exc.body())
         content_type = request.content_type if request.body_exists else ""
-        status, body = await self.call(
-            request.match_info["method"], params, files, content_type=content_type
+        answer = await self._process(
+            request.match_info["method"], params, files, content_type=content_type, over_http=True
         )
-        return self._json(status, body)
+        if answer.drop is not None:
+            drop_connection(request, answer.drop)
+            return web.Response()  # never written: the transport is gone
+        if answer.raw is not None:
+            return web.Response(
+                status=answer.status, body=answer.raw, headers={"Content-Type": answer.content_type}
+            )
+        return self._json(answer.status, answer.body or {})
 
     async def _handle_file(self, request: web.Request) -> web.Response:
         if request.match_info["token"] != self.token:
@@ -511,14 +634,32 @@ class FakeTelegram(MessageMethods):
         *,
         content_type: str = "",
     ) -> tuple[int, JSON]:
-        """Run one Bot API method as if it came over HTTP; returns (status, body)."""
+        """Run one Bot API method as if it came over HTTP; returns (status, body).
+
+        ``fail_next`` JSON errors apply; transport faults (html/body/truncate/reset) need a
+        real HTTP request and are left for the next one.
+        """
+        answer = await self._process(
+            method, params, files or {}, content_type=content_type, over_http=False
+        )
+        return answer.status, answer.body or {}
+
+    async def _process(
+        self,
+        method: str,
+        params: JSON,
+        files: dict[str, UploadedFile],
+        *,
+        content_type: str,
+        over_http: bool,
+    ) -> Answer:
         spec = self._methods.get(method.lower())
         raw_chat = params.get("chat_id")
         chat_id = raw_chat if isinstance(raw_chat, int) and not isinstance(raw_chat, bool) else None
         record = RecordedRequest(
             method=spec.name if spec else method,
             params=params,
-            files=files or {},
+            files=files,
             time=time.monotonic(),
             chat_id=chat_id,
             content_type=content_type,
@@ -527,40 +668,101 @@ class FakeTelegram(MessageMethods):
         self.counters[record.method] += 1
         if chat_id is not None and (chat := self._chats.get(chat_id)) is not None:
             chat.last_activity = record.time
-        if self._latency:
-            await asyncio.sleep(self._latency)
-        try:
-            if spec is None:
-                raise ApiError(404, "Not Found: method not found")
-            self._apply_failure_rules(record)
-            if chat_id is not None and (chat := self._chats.get(chat_id)) is not None:
-                if chat.blocked:
-                    raise ApiError(403, chat.blocked)
-                if spec.creates_message:
-                    self._apply_flood_limits(chat)
-            result = await spec.handler(record)
-            status, body = 200, {"ok": True, "result": result}
-        except ApiError as exc:
-            status, body = exc.status, exc.body()
-        record.status, record.response = status, body
+        delay = self._latency_for(record.method, chat_id)
+        if delay:
+            await asyncio.sleep(delay)
+        answer = await self._answer(spec, record, over_http)
+        record.status = answer.status
         record.answered_at = time.monotonic()
         if chat_id is not None and (chat := self._chats.get(chat_id)) is not None:
             chat.last_activity = time.monotonic()
-            if status != 200:
+            if answer.status != 200 or record.fault:
                 chat.notify()
-        return status, body
+        return answer
 
-    def _apply_failure_rules(self, record: RecordedRequest) -> None:
+    async def _answer(
+        self, spec: MethodSpec | None, record: RecordedRequest, over_http: bool
+    ) -> Answer:
+        if spec is None:
+            error = ApiError(404, "Not Found: method not found")
+            record.response = error.body()
+            return Answer(error.status, record.response)
+        rule = self._take_rule(record, over_http, processed=False)
+        if rule is not None:
+            record.fault = rule.fault
+            answer = rule.answer(None)
+            record.response = answer.body
+            return answer
+        status, body = await self._execute(spec, record)
+        record.response = body
+        rule = self._take_rule(record, over_http, processed=True, result=body)
+        if rule is None:
+            return Answer(status, body)
+        record.fault = rule.fault
+        if spec.name == "getUpdates":
+            self._undeliver(body["result"])  # the bot never saw them: they come again
+        return rule.answer(body)
+
+    async def _execute(self, spec: MethodSpec, record: RecordedRequest) -> tuple[int, JSON]:
+        chat_id = record.chat_id
+        try:
+            if chat_id is not None and (chat := self._chats.get(chat_id)) is not None:
+                if chat.blocked:
+                    raise ApiError(403, chat.blocked)
+                if spec.creates_message or spec.edits_message:
+                    self._apply_flood_wait(chat_id)
+                if spec.creates_message:
+                    self._apply_flood_limits(chat)
+            result = await spec.handler(record)
+        except ApiError as exc:
+            return exc.status, exc.body()
+        return 200, {"ok": True, "result": result}
+
+    def _latency_for(self, method: str, chat_id: int | None) -> float:
+        if not self._latencies:
+            return 0.0
+        name = method.lower()
+        for key in ((chat_id, name), (chat_id, None), (None, name), (None, None)):
+            if key in self._latencies:
+                return self._latencies[key]
+        return 0.0
+
+    def _take_rule(
+        self,
+        record: RecordedRequest,
+        over_http: bool,
+        *,
+        processed: bool,
+        result: JSON | None = None,
+    ) -> FailRule | None:
         method = record.method.lower()
         for rule in self._failures:
+            if rule.processed != processed or (rule.needs_http and not over_http):
+                continue
             if rule.method not in (method, "*"):
                 continue
             if rule.chat_id is not None and rule.chat_id != record.chat_id:
                 continue
+            if processed and method == "getupdates" and not (result or {}).get("result"):
+                continue  # an empty or failed poll carries nothing to lose
             rule.remaining -= 1
             if rule.remaining <= 0:
                 self._failures.remove(rule)
-            raise ApiError(rule.status, rule.description, retry_after=rule.retry_after)
+            return rule
+        return None
+
+    def _apply_flood_wait(self, chat_id: int) -> None:
+        until = self._flood_until.get(chat_id)
+        if until is None:
+            return
+        remaining = until - time.monotonic()
+        if remaining <= 0:
+            del self._flood_until[chat_id]
+            return
+        retry_after = max(1, math.ceil(remaining))
+        raise ApiError(
+            429, f"Too Many Requests: retry after {retry_after}", retry_after=retry_after
+        )
 
     def _apply_flood_limits(self, chat: ChatState) -> None:
         now = time.monotonic()
@@ -663,6 +865,7 @@ class FakeTelegram(MessageMethods):
                 await asyncio.wait_for(changed.wait(), remaining)
         for item in batch:
             self._mark_delivered(item)
+            self._deliveries[int(item.update["update_id"])] += 1
         return [item.update for item in batch]
 
     def _confirm(self, offset: int) -> None:
@@ -678,21 +881,30 @@ class FakeTelegram(MessageMethods):
             self._queue.popleft()
 
     def _collect(self, limit: int) -> list[_Queued]:
-        allowed = self._allowed_updates or DEFAULT_UPDATE_TYPES
+        allowed = self._allowed_updates
         batch: list[_Queued] = []
         dropped = False
         for item in self._queue:
-            if update_type(item.update) not in allowed:
+            if not update_allowed(item.update, allowed):
                 dropped = True
                 continue
             batch.append(item)
             if len(batch) >= limit:
                 break
         if dropped:  # Telegram never delivers update types the bot did not ask for
-            for item in [i for i in self._queue if update_type(i.update) not in allowed]:
+            for item in [i for i in self._queue if not update_allowed(i.update, allowed)]:
                 self._queue.remove(item)
                 self._mark_delivered(item)
         return batch
+
+    def _undeliver(self, updates: list[JSON]) -> None:
+        """A getUpdates answer was lost on the way: its updates count as pending again."""
+        lost = {int(update["update_id"]) for update in updates}
+        for item in self._queue:
+            if item.delivered and int(item.update["update_id"]) in lost:
+                item.delivered = False
+                if item.chat_id is not None and (chat := self._chats.get(item.chat_id)):
+                    chat.pending_updates += 1
 
     async def _set_webhook(self, request: RecordedRequest) -> bool:
         params = request.params

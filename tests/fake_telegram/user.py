@@ -5,7 +5,7 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import time
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, Literal
 
 from .models import JSON, SentMessage, UploadedFile
 
@@ -15,6 +15,9 @@ if TYPE_CHECKING:
 
 DEFAULT_PHONE = "+77011234567"
 ALMATY = (43.238949, 76.889709)
+LEGACY_FORWARD_DATE = 1422450181  # 2015-01-28: forwarded before forward_origin existed
+
+UndecodableKind = Literal["hidden_forward", "empty_story"]
 
 
 class FakeUser:
@@ -190,6 +193,43 @@ class FakeUser:
             fields["caption"] = caption
         return await self.send_message(**fields)
 
+    def build_undecodable(self, kind: UndecodableKind = "hidden_forward", text: str = "35") -> JSON:
+        """A real-world message update that aiogram 3 fails to validate (whole batch lost).
+
+        - "hidden_forward": a legacy forward from a user hiding their account, whose
+          ``forward_origin`` (``hidden_user``) lacks the required ``sender_user_name``
+          (aiogram issue #1840).
+        - "empty_story": a reply to a story from another chat, ``external_reply.story == {}``
+          without the required ``chat``/``id`` (aiogram issue #1587).
+        """
+        if kind == "hidden_forward":
+            content: JSON = {
+                "forward_origin": {"type": "hidden_user", "date": LEGACY_FORWARD_DATE},
+                "forward_date": LEGACY_FORWARD_DATE,
+                "text": text,
+            }
+        elif kind == "empty_story":
+            content = {
+                "external_reply": {
+                    "origin": {
+                        "type": "user",
+                        "sender_user": {"id": 777_000_001, "is_bot": False, "first_name": "Ә"},
+                        "date": int(time.time()) - 3600,
+                    },
+                    "story": {},
+                },
+                "text": text,
+            }
+        else:
+            raise ValueError(f"unknown undecodable kind {kind!r}")
+        return {"message": self.build_message(**content)}
+
+    async def send_undecodable(
+        self, kind: UndecodableKind = "hidden_forward", text: str = "35"
+    ) -> int:
+        """Push ``build_undecodable(kind, text)`` untouched; returns the update_id."""
+        return await self.fake.push_update(self.build_undecodable(kind, text))
+
     async def edit_message(self, message_id: int, text: str) -> int:
         """The user edits one of their own messages: an ``edited_message`` update."""
         original = self._chat.user_messages.get(message_id)
@@ -287,7 +327,11 @@ class FakeUser:
 
     def _describe(self) -> str:
         recent = [r for r in self.fake.requests[-200:] if r.chat_id == self.chat_id]
-        failures = [f"{r.method} -> {r.status} {r.response}" for r in recent if r.status != 200]
+        failures = [
+            f"{r.method} -> {r.status} {r.fault or ''} {r.response}"
+            for r in recent
+            if r.status != 200 or r.fault
+        ]
         texts = [f"#{m.message_id} {m.kind}: {m.text!r}" for m in self.messages[-5:]]
         return f"chat {self.chat_id}: last messages {texts}; failed calls {failures[-5:]}"
 
