@@ -22,7 +22,7 @@ from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
 
 from bot.commands import set_commands
 from bot.config import Settings
-from bot.delivery import ReplyDelivery, blocked_marker
+from bot.delivery import ReplyDelivery
 from bot.errors import on_error
 from bot.filters import run_magic_filters_inline
 from bot.middlewares import (
@@ -34,6 +34,7 @@ from bot.middlewares import (
     write_gate,
 )
 from bot.polling import UpdateRunner, poll
+from bot.privacy import log_loop_exception
 from bot.retention import retention_loop
 from bot.routers import all_routers
 from bot.routers.booking import reminder_sender_task
@@ -108,13 +109,7 @@ class Application:
         sessionmaker = session_maker(engine)
         bot = create_bot(settings)
         gate = write_gate(sessionmaker)
-        delivery = ReplyDelivery(
-            bot,
-            engine,
-            worker_id=settings.worker_id,
-            gate=gate,
-            on_blocked=blocked_marker(sessionmaker),
-        )
+        delivery = ReplyDelivery(bot, engine, worker_id=settings.worker_id, gate=gate)
         return cls(
             settings=settings,
             engine=engine,
@@ -209,6 +204,7 @@ async def run(settings: Settings) -> None:
     freeze_startup_heap()
     task = asyncio.create_task(serve(app))
     loop = asyncio.get_running_loop()
+    loop.set_exception_handler(log_loop_exception)
     for sig in (signal.SIGINT, signal.SIGTERM):
         with contextlib.suppress(NotImplementedError):
             loop.add_signal_handler(sig, task.cancel)

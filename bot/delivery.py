@@ -31,10 +31,8 @@ import contextlib
 import heapq
 import logging
 import time
-from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
-from functools import partial
 from typing import Any, Final, cast
 
 import orjson
@@ -49,22 +47,34 @@ from aiogram.exceptions import (
     TelegramServerError,
 )
 from aiogram.methods import TelegramMethod
-from sqlalchemy import Table, func, insert, or_, select, update
+from sqlalchemy import Table, bindparam, func, insert, or_, select, update
 from sqlalchemy.exc import DBAPIError
-from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
+from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession
 
-from bot import store
 from bot.privacy import chat_ref
 from bot.sqlite_inline import is_locked
 from bot.telegram_session import PreparedCall, prepare_call, send_prepared
 from storage.base import utc_now
 from storage.booking import Reminder
+from storage.conversation import User
 from storage.replies import OutgoingReply
 
 log = logging.getLogger(__name__)
 
 OUTBOX: Final = cast(Table, OutgoingReply.__table__)
 REMINDERS: Final = cast(Table, Reminder.__table__)
+USERS: Final = cast(Table, User.__table__)
+_MARK_DONE: Final = (
+    update(OUTBOX)
+    .where(OUTBOX.c.id == bindparam("p_id"), OUTBOX.c.sent_at.is_(None))
+    .values(
+        sent_at=bindparam("p_now"),
+        message_id=bindparam("p_message"),
+        outcome=bindparam("p_outcome"),
+        body="",
+        claimed_until=None,
+    )
+)
 
 MAX_RETRY_AFTER_SECONDS: Final = 300.0
 BACKOFF_SECONDS: Final = (0.5, 1.0, 2.0, 5.0, 10.0, 30.0, 60.0)
@@ -77,18 +87,6 @@ NOT_FOUND: Final = "message to edit not found"
 
 EPHEMERAL_ORDER: Final = 2**62
 """Unstored calls go after every stored row of the chat that is already queued."""
-
-OnBlocked = Callable[[int], Awaitable[None]]
-
-
-def blocked_marker(sessionmaker: async_sessionmaker[AsyncSession]) -> OnBlocked:
-    """A callback that records, in its own transaction, that a chat blocked the bot."""
-
-    async def mark(chat_id: int) -> None:
-        async with sessionmaker() as db, db.begin():
-            await store.mark_blocked(db, chat_id, utc_now())
-
-    return mark
 
 
 @dataclass(order=True)
@@ -154,7 +152,6 @@ class ReplyDelivery:
         *,
         worker_id: str,
         gate: asyncio.Lock | None = None,
-        on_blocked: OnBlocked | None = None,
         lease: timedelta = timedelta(seconds=60),
         give_up_after: float = 3600.0,
         send_timeout: int = 30,
@@ -163,7 +160,6 @@ class ReplyDelivery:
         self.engine = engine
         self.worker_id = worker_id
         self.gate = gate
-        self.on_blocked = on_blocked
         self.lease = lease
         self.give_up_after = give_up_after
         self.send_timeout = send_timeout
@@ -172,6 +168,7 @@ class ReplyDelivery:
         self.known: set[int] = set()
         self.last_message_id: dict[int, int] = {}
         self.delivered = 0
+        self.marks: asyncio.Queue[dict[str, Any]] = asyncio.Queue()
         self._ephemeral = 0
         self._idle = asyncio.Event()
         self._idle.set()
@@ -237,7 +234,7 @@ class ReplyDelivery:
                     continue
                 if blocked:
                     for rest in queue:
-                        await self._record(rest, outcome="blocked", message_id=None)
+                        self._record(rest, outcome="blocked", message_id=None)
                     queue.clear()
         finally:
             del self.queues[chat_id]
@@ -255,7 +252,7 @@ class ReplyDelivery:
                     log.info(
                         "%s: a reply had arrived already; not sent twice", chat_ref(item.chat_id)
                     )
-                    await self._record(item, outcome="sent", message_id=found)
+                    self._record(item, outcome="sent", message_id=found)
                     return False
             try:
                 message_id = await send_prepared(self.bot, item.call, self.send_timeout)
@@ -266,15 +263,15 @@ class ReplyDelivery:
                 continue
             except TelegramForbiddenError:
                 log.info("%s: the bot is blocked, not messaging again", chat_ref(item.chat_id))
-                await self._record(item, outcome="blocked", message_id=None)
-                if self.on_blocked is not None:
-                    await self._retry_locked(lambda: self.on_blocked(item.chat_id))  # type: ignore[misc]
+                self._record(item, outcome="blocked", message_id=None)
+                blocked = update(USERS).where(USERS.c.chat_id == item.chat_id)
+                await self._write(blocked.values(blocked_at=utc_now()))
                 return True
             except TelegramBadRequest as error:
                 outcome = self._after_refusal(item, error)
                 if outcome is None:
                     continue  # the edit became a new message: send that
-                await self._record(item, outcome=outcome, message_id=None)
+                self._record(item, outcome=outcome, message_id=None)
                 return False
             except (TelegramServerError, TelegramNetworkError, ClientDecodeError) as error:
                 item.in_doubt = True
@@ -285,7 +282,7 @@ class ReplyDelivery:
                         item.call.method,
                         type(error).__name__,
                     )
-                    await self._record(item, outcome="expired", message_id=None)
+                    self._record(item, outcome="expired", message_id=None)
                     return False
                 await asyncio.sleep(BACKOFF_SECONDS[min(failures, len(BACKOFF_SECONDS) - 1)])
                 failures += 1
@@ -298,13 +295,13 @@ class ReplyDelivery:
                     type(error).__name__,
                 )
                 if time.monotonic() - item.created > self.give_up_after:
-                    await self._record(item, outcome="expired", message_id=None)
+                    self._record(item, outcome="expired", message_id=None)
                     return False
                 await asyncio.sleep(BACKOFF_SECONDS[min(failures, len(BACKOFF_SECONDS) - 1)])
                 failures += 1
                 continue
             self._note_message_id(item.chat_id, message_id)
-            await self._record(item, outcome="sent", message_id=message_id)
+            self._record(item, outcome="sent", message_id=message_id)
             return False
 
     def _after_refusal(self, item: Pending, error: TelegramBadRequest) -> str | None:
@@ -383,40 +380,51 @@ class ReplyDelivery:
 
     # --- the outbox rows ------------------------------------------------------------------
 
-    async def _record(self, item: Pending, *, outcome: str, message_id: int | None) -> None:
-        """Mark the row done (its text blanked); waits out a busy database."""
+    def _record(self, item: Pending, *, outcome: str, message_id: int | None) -> None:
+        """Mark the row done (its text blanked), by the mark writer, soon."""
         self.delivered += outcome == "sent"
         if item.row_id is None:
             return
-        statement = (
-            update(OUTBOX)
-            .where(OUTBOX.c.id == item.row_id, OUTBOX.c.sent_at.is_(None))
-            .values(
-                sent_at=utc_now(),
-                message_id=message_id,
-                outcome=outcome,
-                body="",
-                claimed_until=None,
-            )
-        )
-        await self._retry_locked(lambda: self._execute(statement))
         self.known.discard(item.row_id)
+        self.marks.put_nowait({"p_id": item.row_id, "p_outcome": outcome, "p_message": message_id})
 
-    async def _execute(self, statement: Any) -> Any:
-        async with self.engine.begin() as connection:
-            return await connection.execute(statement)
+    async def _write_marks(self) -> None:
+        """Record outcomes in batches: one statement and one commit for all that came in
+        meanwhile, on a connection of its own. A mark lost in a crash only makes its row in
+        doubt after the restart, which the check before a repeat resolves."""
+        while True:
+            batch = [await self.marks.get()]
+            while not self.marks.empty() and len(batch) < 500:
+                batch.append(self.marks.get_nowait())
+            now = utc_now()
+            for mark in batch:
+                mark["p_now"] = now
+            try:
+                await self._write(_MARK_DONE, batch)
+            except Exception as error:
+                log.warning(
+                    "recording %d reply outcomes failed (%s)", len(batch), type(error).__name__
+                )
+            finally:
+                for _ in batch:
+                    self.marks.task_done()
 
-    async def _retry_locked(self, work: Callable[[], Awaitable[Any]]) -> Any:
-        """Run a short write, taking this process's SQLite write turn; a locked database or a
-        dropped connection is waited out (for up to a minute)."""
+    async def _write(
+        self, statement: Any, parameters: Any = None, *, rows: bool = False
+    ) -> list[Any]:
+        """One short write in a transaction of its own; a locked database or a dropped
+        connection is waited out (for up to a minute). The connection is taken before the
+        SQLite write turn (`gate`), as turns do, so the two never wait for each other."""
         delay = 0.01
         give_up = time.monotonic() + 60.0
         while True:
             try:
-                if self.gate is None:
-                    return await work()
-                async with self.gate:
-                    return await work()
+                turn = self.gate if self.gate is not None else contextlib.nullcontext()
+                async with self.engine.connect() as connection, turn:
+                    result = await connection.execute(statement, parameters)
+                    found = list(result.all()) if rows else []
+                    await connection.commit()
+                    return found
             except DBAPIError as error:
                 transient = is_locked(error) or error.connection_invalidated
                 if not transient or time.monotonic() > give_up:
@@ -453,7 +461,7 @@ class ReplyDelivery:
                 OUTBOX.c.after_message_id,
             )
         )
-        rows = (await self._retry_locked(lambda: self._execute(statement))).all()
+        rows = await self._write(statement, rows=True)
         items = [
             Pending(
                 order=row.id,
@@ -485,7 +493,7 @@ class ReplyDelivery:
                 )
                 .values(claimed_until=utc_now() + self.lease)
             )
-            await self._retry_locked(partial(self._execute, statement))
+            await self._write(statement)
 
     async def release(self) -> None:
         """On a clean stop: give unsent rows back so any worker may take them at once."""
@@ -494,25 +502,34 @@ class ReplyDelivery:
             .where(OUTBOX.c.claimed_by == self.worker_id, OUTBOX.c.sent_at.is_(None))
             .values(claimed_by=None, claimed_until=None)
         )
-        await self._retry_locked(lambda: self._execute(statement))
+        await self._write(statement)
 
     async def run(self, *, sweep_seconds: float = 10.0) -> None:
-        """Until cancelled: take back this worker's rows from before a restart, then renew
-        leases and take over expired rows of others now and then."""
-        await self.reclaim(own=True)
-        while True:
-            await asyncio.sleep(sweep_seconds)
-            try:
-                await self.renew_leases()
-                await self.reclaim(own=False)
-            except Exception as error:  # the database may be away for a while
-                log.warning("reply outbox sweep failed (%s); trying again", type(error).__name__)
+        """Until cancelled: record outcomes; take back this worker's rows from before a
+        restart, then renew leases and take over expired rows of others now and then."""
+        writer = asyncio.create_task(self._write_marks(), name="reply-outcomes")
+        try:
+            await self.reclaim(own=True)
+            while True:
+                await asyncio.sleep(sweep_seconds)
+                try:
+                    await self.renew_leases()
+                    await self.reclaim(own=False)
+                except Exception as error:  # the database may be away for a while
+                    log.warning("reply outbox sweep failed (%s)", type(error).__name__)
+        finally:
+            with contextlib.suppress(TimeoutError):
+                await asyncio.wait_for(asyncio.shield(self.marks.join()), 5.0)
+            writer.cancel()
+            await asyncio.gather(writer, return_exceptions=True)
 
     async def drain(self, timeout: float) -> bool:
-        """Wait until every queued reply has an outcome (True) or `timeout` passes (False)."""
+        """Wait until every queued reply has an outcome, recorded (True), or `timeout` passes
+        (False)."""
         with contextlib.suppress(TimeoutError):
             await asyncio.wait_for(self._idle.wait(), timeout)
-        return self._idle.is_set()
+            await asyncio.wait_for(self.marks.join(), timeout)
+        return self._idle.is_set() and self.marks.empty()
 
     async def close(self, timeout: float) -> None:
         """Finish what can be finished within `timeout`, stop, give the rest back."""

@@ -17,7 +17,6 @@ from __future__ import annotations
 
 import asyncio
 import logging
-import traceback
 from collections.abc import Sequence
 from typing import Final
 
@@ -25,6 +24,7 @@ from aiogram import Bot, Dispatcher
 from aiogram.exceptions import TelegramRetryAfter
 from aiogram.types import Update
 
+from bot.privacy import describe_failure
 from bot.updates import fetch_updates
 
 log = logging.getLogger(__name__)
@@ -34,8 +34,7 @@ BACKOFF_SECONDS: Final = (0.5, 1.0, 2.0, 5.0, 10.0)
 
 def log_failure(error: BaseException) -> None:
     """Type and stack only: the exception's message might quote what the user typed."""
-    frames = "".join(traceback.format_tb(error.__traceback__))
-    log.error("update failed with %s\n%s", type(error).__name__, frames)
+    log.error("update failed with %s", describe_failure(error))
 
 
 class UpdateRunner:

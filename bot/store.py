@@ -17,6 +17,7 @@ from sqlalchemy.ext.asyncio import AsyncConnection, AsyncSession
 
 from storage.base import Base
 from storage.conversation import Conversation, ProcessedUpdate, Screening, User
+from storage.replies import OutgoingReply
 
 USERS: Final = cast(Table, User.__table__)
 CONVERSATIONS: Final = cast(Table, Conversation.__table__)
@@ -306,6 +307,7 @@ class PurgeReport:
     conversations: int
     users: int
     processed_updates: int
+    replies: int = 0
 
 
 async def purge_stale(db: AsyncSession, now: datetime, retention_days: int) -> PurgeReport:
@@ -314,7 +316,8 @@ async def purge_stale(db: AsyncSession, now: datetime, retention_days: int) -> P
     A conversation not touched for that long and never finished is deleted. A user who then has
     no consent on record and no row left anywhere (conversation, result, appointment…) is
     deleted too. Update ids older than a day are pruned: Telegram stops
-    redelivering long before that.
+    redelivering long before that. Delivered replies (their text already blanked) go after a
+    day as well, and so do replies that could not be delivered within two.
     """
     cutoff = now - timedelta(days=retention_days)
     conversations = await db.execute(
@@ -338,8 +341,17 @@ async def purge_stale(db: AsyncSession, now: datetime, retention_days: int) -> P
         .where(ProcessedUpdate.processed_at < now - timedelta(days=1))
         .execution_options(synchronize_session=False)
     )
+    replies = await db.execute(
+        delete(OutgoingReply)
+        .where(
+            (OutgoingReply.sent_at < now - timedelta(days=1))
+            | (OutgoingReply.created_at < now - timedelta(days=2))
+        )
+        .execution_options(synchronize_session=False)
+    )
     return PurgeReport(
         conversations=int(getattr(conversations, "rowcount", 0)),
         users=int(getattr(users, "rowcount", 0)),
         processed_updates=int(getattr(updates, "rowcount", 0)),
+        replies=int(getattr(replies, "rowcount", 0)),
     )
