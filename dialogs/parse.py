@@ -8,6 +8,7 @@ Kazakh letters are folded to their nearest Russian ones before matching (`жоқ
 from __future__ import annotations
 
 import re
+import unicodedata
 from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
 from typing import Final, Literal
@@ -187,6 +188,15 @@ _BABY: Final = re.compile(
     r"жаска толмаган|жас толмаган|under one|under 1|baby|infant|< ?1\b|месяц|месяцев|айлык|ай\b)"
 )
 _INT_TOKEN: Final = re.compile(r"\d+")
+_HALF_YEAR: Final = re.compile(r"\b0[.,]\d+")
+# Linear time on long digit runs (a message of 4096 "1"s took 0.3 s, 100 000 did not finish):
+# written as `(\d+)[.,]\d+…`, a failed match was retried from every digit inside a run, each try
+# running to the end of the run. `(?<!\d)` starts a try only where a run starts and the possessive
+# `++`/`*+` never give digits or spaces back. Both change no match: a match never starts inside a
+# run (from the run's start it would have matched already, and no match ends before a digit), and
+# what follows each quantifier (`[.,]`, a letter) is never a digit or a space.
+_FRACTIONAL_AGE: Final = re.compile(r"(?<!\d)(\d++)[.,]\d++\s*+(?=год|лет|жас|y)")
+_MONTHS_OLD: Final = re.compile(r"(?<!\d)\d++\s*+(?:мес\w*|ай\w*)")
 
 
 def parse_int(text: str) -> int | None:
@@ -206,9 +216,9 @@ def parse_int_list(text: str) -> list[int] | None:
     w = fold(text)
     if not w:
         return None
-    w = re.sub(r"\b0[.,]\d+", " 0 ", w)  # "0,5" (half a year)
-    w = re.sub(r"(\d+)[.,]\d+\s*(?=год|лет|жас|y)", r"\1 ", w)  # "1,5 года" → 1
-    w = re.sub(r"(\d+)\s*(?:мес\w*|ай\w*)", " 0 ", w)
+    w = _HALF_YEAR.sub(" 0 ", w)  # "0,5" (half a year)
+    w = _FRACTIONAL_AGE.sub(r"\1 ", w)  # "1,5 года" → 1
+    w = _MONTHS_OLD.sub(" 0 ", w)  # "3 месяца" → 0
     w = _BABY.sub(" 0 ", w)
     w = re.sub(r"(\d)\s*(?:-?\s*(?:ти|и|х|ми|ем|сы|си|ы|и|ге|ке|та|те|да|де)\b)", r"\1", w)
     found: list[int] = []
@@ -299,6 +309,9 @@ def parse_money(text: str) -> MoneyAnswer | None:
         value = _number(match.group("num"))
         if value is None:
             return " ? "
+        if value > MAX_MONEY:  # too much whatever the unit, and a million digits would overflow
+            amounts.append(MAX_MONEY + 1)
+            return " "
         amounts.append(value * _multiplier(match.group("mult")))
         return " "
 
@@ -386,7 +399,20 @@ def parse_choice_numbers(text: str, count: int) -> list[int] | None:
     w = fold(text)
     if not re.fullmatch(r"[\d\s,;.и]+|[\d\s,;.]*(?:жане|and)[\d\s,;.]*", w):
         return None
-    numbers = [int(n) for n in re.findall(r"\d+", w)]
-    if not numbers or any(n < 1 or n > count for n in numbers):
+    numbers = [_option_number(n, count) for n in re.findall(r"\d+", w)]
+    chosen = [n for n in numbers if n is not None and 1 <= n <= count]
+    if not numbers or len(chosen) != len(numbers):
         return None
-    return [n - 1 for n in dict.fromkeys(numbers)]
+    return [n - 1 for n in dict.fromkeys(chosen)]
+
+
+def _option_number(token: str, count: int) -> int | None:
+    """`int(token)`, or None when it has a nonzero digit left of the digits `count` has.
+
+    `int` of a long digit run is slow (quadratic) and raises ValueError past 4300 digits, and
+    such a number is never an option anyway; leading zeros (`01`, in any script) still count.
+    """
+    width = len(str(count))
+    if any(map(unicodedata.decimal, token[:-width])):
+        return None
+    return int(token[-width:])
