@@ -9,13 +9,19 @@ from __future__ import annotations
 import asyncio
 import sys
 
-from bot.config import Settings
+from booking.settings import BookingSettings
+from bot.config import ConfigurationError, Settings, load_settings
 from bot.privacy import install_log_redaction, set_log_salt
 from storage.migrate import upgrade_to_head
 
 
 def main() -> int:
-    settings = Settings()
+    try:
+        settings = load_settings(Settings)
+        load_settings(BookingSettings)  # checked now: the reminder sender reads them later
+    except ConfigurationError as error:
+        print(error, file=sys.stderr)
+        return 2
     install_log_redaction(settings.log_level)
     set_log_salt(settings.log_salt.get_secret_value())
     upgrade_to_head(settings.database_url)

@@ -61,6 +61,8 @@ class UnitOfWork:
         self.delivery = delivery
         self.gate = gate
         self.replies: TurnReplies | None = None
+        self.on_commit: list[Callable[[], None]] = []
+        """Run once the turn has committed (e.g. schedule the vacuum after an erasure)."""
         self.holding = False
         self.done = False
 
@@ -83,6 +85,8 @@ class UnitOfWork:
             self._release()
         self.done = True
         self.delivery.submit(stored)
+        for callback in self.on_commit:
+            callback()
 
     async def rollback(self) -> None:
         try:

@@ -61,7 +61,10 @@ def is_sqlite(url: str) -> bool:
 
 
 def create_engine(url: str = DEFAULT_DATABASE_URL, **kwargs: Any) -> AsyncEngine:
-    """An async engine; on SQLite with WAL, a busy timeout and foreign keys switched on.
+    """An async engine; on SQLite with WAL, a busy timeout, foreign keys and secure_delete on.
+
+    The SQLite pragmas are set by a connect listener, so they apply to every connection of the
+    engine, also those an `async_creator` opens (bot.sqlite_inline).
 
     Bound parameters (phones, incomes) are kept out of error messages, so a logged traceback
     never carries personal data.
@@ -77,6 +80,9 @@ def create_engine(url: str = DEFAULT_DATABASE_URL, **kwargs: Any) -> AsyncEngine
             cursor.execute("PRAGMA journal_mode=WAL")
             cursor.execute("PRAGMA foreign_keys=ON")
             cursor.execute("PRAGMA synchronous=NORMAL")
+            # Deleted rows are overwritten with zeros, not just unlinked (erasure on request;
+            # Python's SQLite is not always built with this on). See storage.erasure.
+            cursor.execute("PRAGMA secure_delete=ON")
             cursor.close()
 
         return engine

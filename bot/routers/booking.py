@@ -19,6 +19,7 @@ import logging
 import math
 import re
 import signal
+import sys
 from collections.abc import Awaitable
 from typing import Any, Final
 
@@ -232,11 +233,15 @@ def reminder_sender_task(
 
 async def _run_sender_alone(args: argparse.Namespace) -> None:
     from bot.app import create_bot, engine_options
-    from bot.config import Settings
+    from bot.config import ConfigurationError, Settings, load_settings
     from storage.base import create_engine, session_maker
 
-    settings = Settings()
-    booking_settings = BookingSettings()
+    try:
+        settings = load_settings(Settings)
+        booking_settings = load_settings(BookingSettings)
+    except ConfigurationError as error:
+        print(error, file=sys.stderr)
+        raise SystemExit(2) from None
     if args.rate is not None:
         booking_settings.send_rate = args.rate
     engine = create_engine(settings.database_url, **engine_options(settings.database_url))

@@ -13,6 +13,7 @@ from aiogram.types import CallbackQuery, Message
 from bot import callbacks, keyboards, store, texts
 from bot.flow import Turn, answered_count, load_session, repeat_question
 from bot.privacy import chat_ref
+from bot.retention import erasure_vacuum
 
 log = logging.getLogger(__name__)
 
@@ -38,6 +39,7 @@ async def on_delete_yes(query: CallbackQuery, **data: Any) -> None:
     answers = answered_count(session) if stored_version is not None else 0
     counts = await store.count_rows_about(turn.db, turn.chat_id)
     await store.delete_user(turn.db, turn.chat_id)
+    turn.uow.on_commit.append(erasure_vacuum.note_erasure)  # overwrite the erased bytes soon
     log.info("%s: erased on request", chat_ref(turn.chat_id))
     report = texts.deleted(
         answers=answers,
