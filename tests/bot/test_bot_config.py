@@ -13,7 +13,7 @@ from pathlib import Path
 import pytest
 from pydantic import ValidationError
 
-from bot.app import Application, create_bot, create_dispatcher
+from bot.app import Application, create_bot
 from bot.config import Settings
 from bot.filters import _filter_objects
 from storage.base import DEFAULT_DATABASE_URL

@@ -3,9 +3,11 @@
 from __future__ import annotations
 
 import asyncio
+import json
 import socket
 import time
 
+import aiohttp
 from sqlalchemy import func, select
 
 from storage.conversation import ProcessedUpdate
@@ -60,3 +62,40 @@ async def test_webhook_processes_only_requests_with_the_right_secret(
         async with app.sessionmaker() as db:
             handled = await db.scalar(select(func.count()).select_from(ProcessedUpdate))
         assert handled == 2, "the rejected requests were not processed"
+
+
+async def test_webhook_refuses_what_is_not_an_update_and_acknowledges_what_aiogram_cannot_read(
+    fake: FakeTelegram, sqlite_url: str
+) -> None:
+    port = free_port()
+    url = f"http://127.0.0.1:{port}/telegram/hook"
+    overrides = {
+        "webhook_url": url,
+        "webhook_secret": SECRET,
+        "webhook_host": "127.0.0.1",
+        "webhook_port": port,
+    }
+    headers = {"X-Telegram-Bot-Api-Secret-Token": SECRET}
+    user = fake.user(32, language_code="ru")
+    async with running_bot(fake, sqlite_url, **overrides), aiohttp.ClientSession() as http:
+
+        async def post(body: bytes, content_type: str = "application/json") -> int:
+            sent = {**headers, "Content-Type": content_type}
+            async with http.post(url, data=body, headers=sent) as response:
+                return response.status
+
+        for _ in range(200):  # listening once it has registered itself with Telegram
+            if fake.webhook is not None:
+                break
+            await asyncio.sleep(0.05)
+        update = json.dumps({"update_id": 700001, "message": user.build_message(text="/start")})
+        assert await post(update.encode(), "text/plain") == 415
+        assert await post(b"[" * 200_000 + b"]" * 200_000) == 400  # was a 500 (RecursionError)
+        assert await post(b"{not json") == 400
+        assert await post(b"[1, 2]") == 400
+        assert await post(b'{"message": {}}') == 400
+        undecodable = {"update_id": 700002, "message": {"message_id": 1, "chat": {"id": "x"}}}
+        assert await post(json.dumps(undecodable).encode()) == 200  # skipped, not redelivered
+        assert await user.wait_idle(quiet=0.3) == []
+        assert await post(update.encode()) == 200
+        assert "Здравствуйте" in (await user.wait_reply()).text
