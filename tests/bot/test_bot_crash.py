@@ -5,10 +5,8 @@ committed answer's reply is delivered, none twice (polling and webhook, SQLite a
 from __future__ import annotations
 
 import asyncio
-import os
 import signal
 import subprocess
-import sys
 from collections import Counter
 from pathlib import Path
 
@@ -18,10 +16,10 @@ from storage.base import create_engine, session_maker
 from storage.conversation import ProcessedUpdate
 from storage.replies import OutgoingReply
 from tests.bot.players import current_question, eventually
+from tests.bot.test_bot_restart import start_bot_process
 from tests.bot.test_bot_webhook import free_port
 from tests.fake_telegram import FakeTelegram, FakeUser
 
-ROOT = Path(__file__).resolve().parents[2]
 USERS = 12
 SLOW = ("sendMessage", "editMessageText", "answerCallbackQuery", "sendChatAction")
 
@@ -29,24 +27,8 @@ SLOW = ("sendMessage", "editMessageText", "answerCallbackQuery", "sendChatAction
 def start_bot(
     fake: FakeTelegram, database_url: str, workdir: Path, **settings: str
 ) -> subprocess.Popen[bytes]:
-    env = {
-        **os.environ,
-        "BOT_TOKEN": fake.token,
-        "BOT_API_BASE_URL": fake.base_url,
-        "DATABASE_URL": database_url,
-        "POLLING_TIMEOUT": "2",
-        "WORKER_ID": "crash-test",
-        "PYTHONPATH": str(ROOT),
-        **settings,
-    }
-    if "WEBHOOK_URL" not in settings:
-        env.pop("WEBHOOK_URL", None)
-    return subprocess.Popen(
-        [sys.executable, "-m", "bot"],
-        cwd=workdir,
-        env=env,
-        stdout=subprocess.DEVNULL,
-        stderr=(workdir / "bot.log").open("ab"),
+    return start_bot_process(
+        fake, database_url, workdir, POLLING_TIMEOUT="2", WORKER_ID="crash-test", **settings
     )
 
 

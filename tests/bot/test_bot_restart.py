@@ -51,8 +51,9 @@ async def test_a_restart_mid_conversation_continues_where_the_user_was(
 
 
 def start_bot_process(
-    fake: FakeTelegram, database_url: str, workdir: Path
+    fake: FakeTelegram, database_url: str, workdir: Path, **settings: str
 ) -> subprocess.Popen[bytes]:
+    """`python -m bot` against the fake, logging to workdir/bot.log (`settings`: more env)."""
     env = {
         **os.environ,
         "BOT_TOKEN": fake.token,
@@ -62,6 +63,7 @@ def start_bot_process(
         "PYTHONPATH": str(ROOT),
     }
     env.pop("WEBHOOK_URL", None)
+    env.update(settings)
     return subprocess.Popen(
         [sys.executable, "-m", "bot"],
         cwd=workdir,

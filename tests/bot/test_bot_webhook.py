@@ -17,6 +17,15 @@ from tests.fake_telegram import FakeTelegram
 SECRET = "webhook-secret_42"
 
 
+def webhook_overrides(port: int) -> dict[str, object]:
+    return {
+        "webhook_url": f"http://127.0.0.1:{port}/telegram/hook",
+        "webhook_secret": SECRET,
+        "webhook_host": "127.0.0.1",
+        "webhook_port": port,
+    }
+
+
 def free_port() -> int:
     with socket.socket() as sock:
         sock.bind(("127.0.0.1", 0))
@@ -28,12 +37,7 @@ async def test_webhook_processes_only_requests_with_the_right_secret(
 ) -> None:
     port = free_port()
     url = f"http://127.0.0.1:{port}/telegram/hook"
-    overrides = {
-        "webhook_url": url,
-        "webhook_secret": SECRET,
-        "webhook_host": "127.0.0.1",
-        "webhook_port": port,
-    }
+    overrides = webhook_overrides(port)
     async with running_bot(fake, sqlite_url, **overrides) as app:
         for _ in range(100):
             if fake.webhook is not None:
@@ -69,12 +73,7 @@ async def test_webhook_refuses_what_is_not_an_update_and_acknowledges_what_aiogr
 ) -> None:
     port = free_port()
     url = f"http://127.0.0.1:{port}/telegram/hook"
-    overrides = {
-        "webhook_url": url,
-        "webhook_secret": SECRET,
-        "webhook_host": "127.0.0.1",
-        "webhook_port": port,
-    }
+    overrides = webhook_overrides(port)
     headers = {"X-Telegram-Bot-Api-Secret-Token": SECRET}
     user = fake.user(32, language_code="ru")
     async with running_bot(fake, sqlite_url, **overrides), aiohttp.ClientSession() as http:
