@@ -9,11 +9,9 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
-import gc
 import logging
 import signal
 from dataclasses import dataclass
-from typing import Final
 
 from aiogram import Bot, Dispatcher
 from aiogram.client.telegram import PRODUCTION, TelegramAPIServer
@@ -24,9 +22,8 @@ from bot.commands import set_commands
 from bot.config import Settings
 from bot.delivery import ReplyDelivery
 from bot.errors import on_error
-from bot.filters import run_magic_filters_inline
+from bot.isolation import ChatOrderMiddleware
 from bot.middlewares import (
-    ChatOrderMiddleware,
     DatabaseMiddleware,
     DedupMiddleware,
     LocaleMiddleware,
@@ -38,8 +35,7 @@ from bot.privacy import log_loop_exception
 from bot.retention import retention_loop
 from bot.routers import all_routers
 from bot.routers.booking import reminder_sender_task
-from bot.sqlite_inline import inline_creator
-from bot.telegram_session import JsonBodySession
+from bot.speedups import Speedups
 from bot.webhook import create_webhook_app
 from storage.base import create_engine, is_sqlite, session_maker
 
@@ -56,7 +52,7 @@ def create_bot(settings: Settings) -> Bot:
         raise ValueError("BOT_TOKEN is not configured")
     base = settings.bot_api_base_url
     api = TelegramAPIServer.from_base(base) if base else PRODUCTION
-    return Bot(token=settings.token, session=JsonBodySession(api=api))
+    return Bot(token=settings.token, session=Speedups(settings.speedups).session(api))
 
 
 def create_dispatcher(
@@ -74,24 +70,20 @@ def create_dispatcher(
     dispatcher.update.outer_middleware(LocaleMiddleware())
     dispatcher.update.outer_middleware(DedupMiddleware())
     dispatcher.include_routers(*all_routers())
-    run_magic_filters_inline(dispatcher)
+    Speedups(settings.speedups).tune_routers(dispatcher)
     dispatcher.errors.register(on_error)
     return dispatcher
 
 
-def engine_options(url: str) -> dict[str, object]:
-    """Engine settings for the bot's hot path.
-
-    On SQLite: statements inline on the event loop (bot.sqlite_inline), and no extra rollback
-    when a connection returns to the pool (every turn ends with commit or rollback).
-    """
+def engine_options(url: str, speedups: Speedups | None = None) -> dict[str, object]:
+    """Engine settings for the bot's hot path (and the speed-ups' options on SQLite)."""
     if not is_sqlite(url):
         # No ping before every checkout (one round trip per update): a connection found dead
         # is invalidated and the turn runs again (bot.middlewares.DatabaseMiddleware).
         # All connections stay in the pool: overflow connections would be closed on return and
         # opened again under load (a PostgreSQL connect and fresh prepared statements each).
         return {"pool_pre_ping": False, "pool_size": POSTGRES_POOL_SIZE, "max_overflow": 0}
-    return {"async_creator": inline_creator(url), "pool_reset_on_return": None}
+    return (speedups or Speedups()).engine_options(url)
 
 
 @dataclass
@@ -102,10 +94,15 @@ class Application:
     bot: Bot
     dispatcher: Dispatcher
     delivery: ReplyDelivery
+    gate: asyncio.Lock | None
+    """SQLite's write turn of this process (None on PostgreSQL); see bot.middlewares."""
 
     @classmethod
     def create(cls, settings: Settings) -> Application:
-        engine = create_engine(settings.database_url, **engine_options(settings.database_url))
+        speedups = Speedups(settings.speedups)
+        engine = create_engine(
+            settings.database_url, **engine_options(settings.database_url, speedups)
+        )
         sessionmaker = session_maker(engine)
         bot = create_bot(settings)
         gate = write_gate(sessionmaker)
@@ -117,6 +114,7 @@ class Application:
             bot=bot,
             dispatcher=create_dispatcher(sessionmaker, settings, delivery, gate),
             delivery=delivery,
+            gate=gate,
         )
 
     async def close(self) -> None:
@@ -178,30 +176,10 @@ async def _serve_webhook(app: Application, runner: UpdateRunner, allowed: list[s
         await site_runner.cleanup()
 
 
-GC_THRESHOLDS: Final = (20_000, 20, 10)
-"""A young-generation collection every 20,000 allocations instead of 700: a turn allocates
-thousands of short-lived objects (pydantic models of the update and the calls), nearly all
-freed by reference counting, so frequent collections mostly re-walk live ones. Measured under
-load (benchmarks/bot_load.py, alternating runs): ~1.4 s -> ~0.5 s of GC per 3,400 updates,
-CPU per update 2.56 -> 2.23 ms; the few MB this lets garbage cycles linger are irrelevant."""
-
-
-def freeze_startup_heap() -> None:
-    """Keep the garbage collector off the objects that live as long as the process.
-
-    Startup leaves a large heap behind (pydantic validators of every Bot API type, SQLAlchemy
-    metadata, catalogs); each full collection would walk all of it again, many times a minute
-    under load. Frozen, collections only look at what the turns allocate (see GC_THRESHOLDS).
-    """
-    gc.collect()
-    gc.freeze()
-    gc.set_threshold(*GC_THRESHOLDS)
-
-
 async def run(settings: Settings) -> None:
     """The process's life: serve until SIGINT/SIGTERM, finish turns in flight, close cleanly."""
     app = Application.create(settings)
-    freeze_startup_heap()
+    Speedups(settings.speedups).tune_process()
     task = asyncio.create_task(serve(app))
     loop = asyncio.get_running_loop()
     loop.set_exception_handler(log_loop_exception)

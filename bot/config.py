@@ -54,6 +54,8 @@ class Settings(BaseSettings):
     polling_timeout: int = Field(default=25, ge=0)
     max_turns_in_flight: int = Field(default=16, ge=0)
     """Updates handled at once (0: no limit); see bot.polling.UpdateRunner."""
+    speedups: bool = True
+    """The performance tricks of bot.speedups, all on or all off (SPEEDUPS=off)."""
     worker_id: str = Field(default_factory=socket.gethostname, min_length=1, max_length=64)
     """Who claims replies in the outbox (bot.delivery): stable across restarts of one process
     slot, so a restarted bot takes its own unsent replies back at once; give each of several

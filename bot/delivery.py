@@ -52,9 +52,8 @@ from sqlalchemy.exc import DBAPIError
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession
 
 from bot.privacy import chat_ref
-from bot.sqlite_inline import is_locked
 from bot.telegram_session import PreparedCall, prepare_call, send_prepared
-from storage.base import utc_now
+from storage.base import is_locked, utc_now
 from storage.booking import Reminder
 from storage.conversation import User
 from storage.replies import OutgoingReply

@@ -1,20 +1,20 @@
-"""Update-level middlewares: one chat at a time, a database session, user, locale, write phase.
+"""Update-level middlewares: a database session, user, locale, write phase.
 
-Order (outermost first): `ChatOrderMiddleware` → `DatabaseMiddleware` → `UserMiddleware` →
-`LocaleMiddleware` → `DedupMiddleware` → routers. Reads (the user and their conversation, in
-one query) happen before the write phase; the write phase starts in `DedupMiddleware` by
-claiming the update id and ends with the commit, which stores the turn's replies too: nothing
-is sent from inside a turn (bot.delivery sends the committed replies). Handlers receive:
-`db` (AsyncSession), `uow` (UnitOfWork), `user` (the users row, or None outside private chats
-or before the first contact), `conversation` (the stored dialog session, or None), `lang`
-("kk" or "ru") and `replies` (a TurnReplies: what to say, in order).
+Order (outermost first): `ChatOrderMiddleware` (one chat at a time, bot.isolation) →
+`DatabaseMiddleware` → `UserMiddleware` → `LocaleMiddleware` → `DedupMiddleware` → routers.
+Reads (the user and their conversation, in one query) happen before the write phase; the write
+phase starts in `DedupMiddleware` by claiming the update id and ends with the commit, which
+stores the turn's replies too: nothing is sent from inside a turn (bot.delivery sends the
+committed replies). Handlers receive: `db` (AsyncSession), `uow` (UnitOfWork), `user` (the
+users row, or None outside private chats or before the first contact), `conversation` (the
+stored dialog session, or None), `lang` ("kk" or "ru") and `replies` (a TurnReplies: what to
+say, in order).
 """
 
 from __future__ import annotations
 
 import asyncio
 import logging
-import weakref
 from collections.abc import Awaitable, Callable
 from typing import Any, Final
 
@@ -28,8 +28,7 @@ from bot import store
 from bot.delivery import ReplyDelivery, TurnReplies
 from bot.language import language_from_code
 from bot.privacy import chat_ref
-from bot.sqlite_inline import is_locked
-from storage.base import utc_now
+from storage.base import is_locked, utc_now
 
 log = logging.getLogger(__name__)
 
@@ -98,24 +97,6 @@ class UnitOfWork:
         if self.gate is not None and self.holding:
             self.holding = False
             self.gate.release()
-
-
-class ChatOrderMiddleware(BaseMiddleware):
-    """Updates of one chat run one after another, in arrival order (asyncio locks are fair)."""
-
-    def __init__(self) -> None:
-        self._locks: weakref.WeakValueDictionary[int, asyncio.Lock] = weakref.WeakValueDictionary()
-
-    async def __call__(self, handler: Handler, event: TelegramObject, data: dict[str, Any]) -> Any:
-        chat: Chat | None = data.get("event_chat")
-        if chat is None:
-            return await handler(event, data)
-        lock = self._locks.get(chat.id)
-        if lock is None:
-            lock = asyncio.Lock()
-            self._locks[chat.id] = lock
-        async with lock:
-            return await handler(event, data)
 
 
 def write_gate(sessionmaker: async_sessionmaker[AsyncSession]) -> asyncio.Lock | None:

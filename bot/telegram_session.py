@@ -1,21 +1,20 @@
-"""The HTTP session to the Bot API: JSON request bodies, answers parsed only when needed.
+"""Bot API calls as data: encoded as JSON, stored in the reply outbox, made later.
 
-aiogram's `AiohttpSession` sends every call as a form: each nested object (a keyboard) is turned
-into a JSON string by a Python-level walk, then the whole form is percent-encoded, which makes
-every Cyrillic letter six bytes. The Bot API accepts `application/json` bodies for every method
-that uploads no file, so those go as one JSON document serialised in C; uploads (the .ics file)
-keep aiogram's multipart form. Answers are validated by pydantic straight from the bytes, and
-a caller that does not use the answer (`call_without_result`) skips building it at all: the
-echo of a message with a 20-button keyboard is some fifty pydantic objects.
+`json_body` is the one encoding of a call's parameters (what aiogram's form would carry, as one
+JSON document; a test holds it to aiogram's own encoding). `prepare_call` / `rebuild` turn a call
+into the outbox's stored form and back; `send_prepared` makes a stored call; `post_json` is the
+raw request underneath, used where the bot must read Telegram's answer itself (getUpdates,
+decoded update by update in bot.updates). How cheaply a call goes out is the business of the
+session: the fast one lives with the other speed-ups (bot.speedups.json_session); every helper
+here works on aiogram's plain session as well.
 """
 
 from __future__ import annotations
 
 import base64
-import contextlib
 import datetime
 from dataclasses import dataclass
-from typing import Any, Final, cast
+from typing import Any, Final, Protocol, runtime_checkable
 
 import orjson
 from aiogram import Bot
@@ -24,33 +23,10 @@ from aiogram.client.default import Default
 from aiogram.client.session.aiohttp import AiohttpSession
 from aiogram.exceptions import TelegramNetworkError
 from aiogram.methods import TelegramMethod
-from aiogram.methods.base import Response, TelegramType
 from aiogram.types import BufferedInputFile, InputFile
 from aiohttp import ClientError, ClientTimeout
-from pydantic import ValidationError
 
 JSON_HEADERS = {"Content-Type": "application/json"}
-
-# aiogram parses every answer as `Response[<method's result type>]`; pydantic keeps those
-# generic classes only weakly, so after a garbage collection each is built again (milliseconds
-# of schema generation per call). Holding them keeps the cache warm for the methods we use.
-_RESPONSE_TYPES: Final = tuple(
-    Response[method.__returning__]  # type: ignore[name-defined]
-    for method in (
-        aiogram_methods.GetUpdates,
-        aiogram_methods.SendMessage,
-        aiogram_methods.EditMessageText,
-        aiogram_methods.EditMessageReplyMarkup,
-        aiogram_methods.AnswerCallbackQuery,
-        aiogram_methods.SendChatAction,
-        aiogram_methods.SetMyCommands,
-        aiogram_methods.SetWebhook,
-        aiogram_methods.GetMe,
-        aiogram_methods.SendVenue,
-        aiogram_methods.SendDocument,
-        aiogram_methods.SendLocation,
-    )
-)
 
 
 def json_dumps(value: object) -> str:
@@ -61,10 +37,17 @@ class _HasFile(Exception):
     """The call uploads a file: it has to go as a multipart form."""
 
 
+class _NestedDefaultIsUnset(Exception):
+    """A nested bot default resolves to nothing: aiogram leaves the key out, so must we."""
+
+
 def _convert(bot: Bot) -> Any:
     def convert(value: Any) -> Any:
         if isinstance(value, Default):
-            return bot.default[value.name]
+            resolved = bot.default[value.name]
+            if resolved is None:
+                raise _NestedDefaultIsUnset
+            return resolved
         if isinstance(value, InputFile):
             raise _HasFile
         if isinstance(value, datetime.datetime):
@@ -74,6 +57,19 @@ def _convert(bot: Bot) -> Any:
         raise TypeError(f"cannot send {type(value).__name__} as JSON")
 
     return convert
+
+
+def _resolve_defaults(bot: Bot, value: Any) -> Any:
+    """The value with every bot default resolved and those that resolve to nothing dropped
+    (aiogram's `prepare_value` does the same); walked only when such a default is there."""
+    if isinstance(value, dict):
+        resolved = {key: _resolve_defaults(bot, item) for key, item in value.items()}
+        return {key: item for key, item in resolved.items() if item is not None}
+    if isinstance(value, list):
+        return [_resolve_defaults(bot, item) for item in value]
+    if isinstance(value, Default):
+        return bot.default[value.name]
+    return value
 
 
 def json_body(bot: Bot, method: TelegramMethod[Any]) -> bytes | None:
@@ -89,122 +85,71 @@ def json_body(bot: Bot, method: TelegramMethod[Any]) -> bytes | None:
                 params[key] = value
         elif value == "":
             del params[key]
+    options = orjson.OPT_PASSTHROUGH_DATETIME
     try:
-        return orjson.dumps(params, default=_convert(bot), option=orjson.OPT_PASSTHROUGH_DATETIME)
+        return orjson.dumps(params, default=_convert(bot), option=options)
     except TypeError as error:  # orjson wraps what `convert` raises (as the cause)
+        if isinstance(error.__cause__, _HasFile):
+            return None
+        if isinstance(error.__cause__, _NestedDefaultIsUnset):
+            return json_body_resolved(bot, params)
+        raise
+
+
+def json_body_resolved(bot: Bot, params: dict[str, Any]) -> bytes | None:
+    """The slow path of `json_body`, for calls with a nested default that is unset."""
+    try:
+        resolved = _resolve_defaults(bot, params)
+        return orjson.dumps(resolved, default=_convert(bot), option=orjson.OPT_PASSTHROUGH_DATETIME)
+    except TypeError as error:
         if isinstance(error.__cause__, _HasFile):
             return None
         raise
 
 
-class JsonBodySession(AiohttpSession):
-    """`AiohttpSession` with JSON bodies for calls without files (see the module docstring)."""
-
-    def __init__(self, **kwargs: Any) -> None:
-        kwargs.setdefault("json_loads", orjson.loads)
-        kwargs.setdefault("json_dumps", json_dumps)
-        super().__init__(**kwargs)
-
-    def json_body(self, bot: Bot, method: TelegramMethod[Any]) -> bytes | None:
-        """The call as one JSON document (see `json_body`); None if it uploads a file."""
-        return json_body(bot, method)
-
-    async def make_request(
-        self,
-        bot: Bot,
-        method: TelegramMethod[TelegramType],
-        timeout: int | None = None,
-    ) -> TelegramType:
-        body = self.json_body(bot, method)
-        if body is None:
-            return await super().make_request(bot, method, timeout)
-        status, raw = await self._post(bot, method, body, timeout)
-        return cast(TelegramType, self.parse_answer(bot, method, status, raw).result)
+@runtime_checkable
+class FastAnswers(Protocol):
+    """A session that can skip building the answer's objects (bot.speedups.json_session)."""
 
     async def call_without_result(
         self, bot: Bot, method: TelegramMethod[Any], timeout: int | None = None
-    ) -> None:
-        """Like `bot(method)` for a caller that ignores the answer: failures raise the same
-        exceptions, a success is only checked for `"ok": true`."""
-        body = self.json_body(bot, method)
-        if body is None:
-            await bot(method, request_timeout=timeout)
-            return
-        status, raw = await self._post(bot, method, body, timeout)
-        if 200 <= status < 300:
-            try:
-                if orjson.loads(raw).get("ok") is True:
-                    return
-            except (orjson.JSONDecodeError, AttributeError):
-                pass
-        self.parse_answer(bot, method, status, raw)
-
-    async def _post(
-        self, bot: Bot, method: TelegramMethod[Any], body: bytes, timeout: int | None
-    ) -> tuple[int, bytes]:
-        session = await self.create_session()
-        url = self.api.api_url(token=bot.token, method=method.__api_method__)
-        try:
-            async with session.post(
-                url,
-                data=body,
-                headers=JSON_HEADERS,
-                timeout=ClientTimeout(total=self.timeout if timeout is None else timeout),
-            ) as resp:
-                return resp.status, await resp.read()
-        except TimeoutError as e:
-            raise TelegramNetworkError(method=method, message="Request timeout error") from e
-        except ClientError as e:
-            raise TelegramNetworkError(method=method, message=f"{type(e).__name__}: {e}") from e
-
-    def parse_answer(
-        self, bot: Bot, method: TelegramMethod[TelegramType], status: int, raw: bytes
-    ) -> Response[TelegramType]:
-        """Successful answers in one pass; anything else through aiogram's own checks, which
-        raise the right TelegramAPIError (429 with retry_after, 403, 400 ...)."""
-        if 200 <= status < 300:
-            response_type = Response[method.__returning__]  # type: ignore[name-defined]
-            try:
-                response = response_type.model_validate_json(raw, context={"bot": bot})
-            except ValidationError:
-                pass
-            else:
-                if response.ok:
-                    return cast(Response[TelegramType], response)
-        text = raw.decode("utf-8", errors="replace")
-        return self.check_response(bot=bot, method=method, status_code=status, content=text)
+    ) -> None: ...
 
     async def sent_message_id(
         self, bot: Bot, method: TelegramMethod[Any], timeout: int | None = None
-    ) -> int | None:
-        """Like `bot(method)` for a caller that needs only the id of the message it sent: a
-        success yields `result.message_id` read by orjson, without building the message; a
-        failure raises the same exceptions (429, 403, 5xx ...) through `parse_answer`. None when
-        the answer carries no message id."""
-        body = self.json_body(bot, method)
-        if body is None:
-            sent = await bot(method, request_timeout=timeout)
-            return getattr(sent, "message_id", None)
-        status, raw = await self._post(bot, method, body, timeout)
-        if 200 <= status < 300:
-            try:
-                answer = orjson.loads(raw)
-                if answer["ok"] is True:
-                    message_id = answer["result"]["message_id"]
-                    if type(message_id) is int:
-                        return message_id
-            except (orjson.JSONDecodeError, LookupError, TypeError):
-                pass
-        sent = self.parse_answer(bot, method, status, raw).result
-        return getattr(sent, "message_id", None)
+    ) -> int | None: ...
+
+    async def send_body(
+        self, bot: Bot, call: PreparedCall, timeout: int | None = None
+    ) -> int | None: ...
+
+
+async def post_json(
+    session: AiohttpSession, bot: Bot, method: TelegramMethod[Any], body: bytes, timeout: int | None
+) -> tuple[int, bytes]:
+    """POST a JSON body to the method's URL; (status, raw answer). Network failures raise
+    aiogram's TelegramNetworkError, as aiogram's own requests do."""
+    client = await session.create_session()
+    url = session.api.api_url(token=bot.token, method=method.__api_method__)
+    try:
+        async with client.post(
+            url,
+            data=body,
+            headers=JSON_HEADERS,
+            timeout=ClientTimeout(total=session.timeout if timeout is None else timeout),
+        ) as resp:
+            return resp.status, await resp.read()
+    except TimeoutError as e:
+        raise TelegramNetworkError(method=method, message="Request timeout error") from e
+    except ClientError as e:
+        raise TelegramNetworkError(method=method, message=f"{type(e).__name__}: {e}") from e
 
 
 async def call_ignoring_answer(
     bot: Bot, method: TelegramMethod[Any], timeout: int | None = None
 ) -> None:
-    """`bot(method)` for a caller that ignores the answer, on any session (only a
-    `JsonBodySession` skips building it); failures raise aiogram's exceptions."""
-    if isinstance(bot.session, JsonBodySession):
+    """`bot(method)` for a caller that ignores the answer; failures raise aiogram's exceptions."""
+    if isinstance(bot.session, FastAnswers):
         await bot.session.call_without_result(bot, method, timeout)
     else:
         await bot(method, request_timeout=timeout)
@@ -213,11 +158,12 @@ async def call_ignoring_answer(
 async def call_for_message_id(
     bot: Bot, method: TelegramMethod[Any], timeout: int | None = None
 ) -> int | None:
-    """`bot(method)` for a caller that needs only the sent message's id, on any session."""
-    if isinstance(bot.session, JsonBodySession):
+    """`bot(method)` for a caller that needs only the sent message's id."""
+    if isinstance(bot.session, FastAnswers):
         return await bot.session.sent_message_id(bot, method, timeout)
     sent = await bot(method, request_timeout=timeout)
-    return getattr(sent, "message_id", None)
+    message_id = getattr(sent, "message_id", None)
+    return message_id if isinstance(message_id, int) else None
 
 
 # --- calls stored for later (the reply outbox) -------------------------------------------------
@@ -291,8 +237,9 @@ def rebuild(call: PreparedCall) -> TelegramMethod[Any]:
     return METHODS[call.method].model_validate(restore(call.params))
 
 
-def _message_id(raw: bytes) -> int | None:
-    """`result.message_id` of a successful answer (orjson, no objects built), else None."""
+def message_id_of(raw: bytes) -> int | None:
+    """`result.message_id` of a successful answer (orjson, no objects built), else None;
+    ValueError when the answer is not a success."""
     try:
         answer = orjson.loads(raw)
         if answer.get("ok") is True:
@@ -312,14 +259,8 @@ async def send_prepared(bot: Bot, call: PreparedCall, timeout: int | None = None
     not JSON at all (an HTML error page of a proxy) raises `ClientDecodeError`.
     """
     session = bot.session
-    if call.has_file or not isinstance(session, JsonBodySession):
-        sent = await bot(rebuild(call), request_timeout=timeout)
-        message_id = getattr(sent, "message_id", None)
-        return message_id if isinstance(message_id, int) else None
-    stub = METHODS[call.method].model_construct()
-    status, raw = await session._post(bot, stub, call.body.encode(), timeout)
-    if 200 <= status < 300:
-        with contextlib.suppress(ValueError):
-            return _message_id(raw)
-    session.parse_answer(bot, stub, status, raw)  # raises the matching TelegramAPIError
-    return None
+    if not call.has_file and isinstance(session, FastAnswers):
+        return await session.send_body(bot, call, timeout)
+    sent = await bot(rebuild(call), request_timeout=timeout)
+    message_id = getattr(sent, "message_id", None)
+    return message_id if isinstance(message_id, int) else None

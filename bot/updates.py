@@ -19,12 +19,13 @@ from typing import Any, Final
 
 import orjson
 from aiogram import Bot
+from aiogram.client.session.aiohttp import AiohttpSession
 from aiogram.exceptions import TelegramAPIError
 from aiogram.methods import GetUpdates
 from aiogram.types import Update
 from pydantic import ValidationError
 
-from bot.telegram_session import JsonBodySession
+from bot.telegram_session import json_body, post_json
 
 log = logging.getLogger(__name__)
 
@@ -112,12 +113,12 @@ async def fetch_updates(
         allowed_updates=list(allowed_updates) if allowed_updates is not None else None,
     )
     session = bot.session
-    if not isinstance(session, JsonBodySession):
+    if not isinstance(session, AiohttpSession):  # another transport: aiogram decodes it all
         got = await bot(request, request_timeout=timeout + 15)
         return Batch(got, got[-1].update_id + 1 if got else offset)
-    body = session.json_body(bot, request)
+    body = json_body(bot, request)
     assert body is not None
-    status, raw = await session._post(bot, request, body, timeout + 15)
+    status, raw = await post_json(session, bot, request, body, timeout + 15)
     answer = _json_or_none(raw)
     if not (200 <= status < 300 and isinstance(answer, dict) and answer.get("ok") is True):
         session.check_response(

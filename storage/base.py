@@ -7,6 +7,7 @@ from typing import Any
 
 from sqlalchemy import DateTime, MetaData, event
 from sqlalchemy.engine import Dialect, make_url
+from sqlalchemy.exc import OperationalError
 from sqlalchemy.ext.asyncio import (
     AsyncEngine,
     AsyncSession,
@@ -64,7 +65,7 @@ def create_engine(url: str = DEFAULT_DATABASE_URL, **kwargs: Any) -> AsyncEngine
     """An async engine; on SQLite with WAL, a busy timeout, foreign keys and secure_delete on.
 
     The SQLite pragmas are set by a connect listener, so they apply to every connection of the
-    engine, also those an `async_creator` opens (bot.sqlite_inline).
+    engine, also those an `async_creator` opens (bot.speedups.sqlite_inline).
 
     Bound parameters (phones, incomes) are kept out of error messages, so a logged traceback
     never carries personal data.
@@ -94,3 +95,8 @@ def create_engine(url: str = DEFAULT_DATABASE_URL, **kwargs: Any) -> AsyncEngine
 
 def session_maker(engine: AsyncEngine) -> async_sessionmaker[AsyncSession]:
     return async_sessionmaker(engine, expire_on_commit=False)
+
+
+def is_locked(error: BaseException) -> bool:
+    """SQLite's "database is locked" / "database table is locked": worth a retry after yielding."""
+    return isinstance(error, OperationalError) and "locked" in str(error.orig)

@@ -29,7 +29,7 @@ from booking.messages import Outgoing
 from booking.sender import Blocked, Rejected, ReminderSender, RetryAfter, Transient
 from booking.settings import BookingSettings
 from bot.routers.booking import TelegramTransport
-from bot.telegram_session import JsonBodySession
+from bot.speedups.json_session import JsonBodySession
 from storage.booking import Reminder
 from tests.booking.conftest import add_places, make_place
 from tests.booking.seeding import seed_due_reminders

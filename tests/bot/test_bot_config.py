@@ -8,6 +8,7 @@ import os
 import sqlite3
 import subprocess
 import sys
+import weakref
 from pathlib import Path
 
 import pytest
@@ -15,7 +16,8 @@ from pydantic import ValidationError
 
 from bot.app import Application, create_bot
 from bot.config import Settings
-from bot.filters import _filter_objects
+from bot.speedups import Speedups
+from bot.speedups.inline_filters import _filter_objects
 from storage.base import DEFAULT_DATABASE_URL
 from tests.bot.conftest import running_bot
 from tests.fake_telegram import FakeTelegram
@@ -102,14 +104,30 @@ def test_log_salt_is_secret_and_unguessable_unless_configured(
     assert Settings(_env_file=None).log_salt.get_secret_value() == "operator-chosen"
 
 
-def test_the_startup_heap_is_frozen_and_young_collections_are_rarer() -> None:
-    from bot.app import GC_THRESHOLDS, freeze_startup_heap
+def test_with_the_gc_speedup_startup_objects_are_left_alone_and_cycles_still_collected() -> None:
+    class Node:
+        partner: object = None
 
+    def cycle() -> weakref.ref[Node]:
+        first, second = Node(), Node()
+        first.partner, second.partner = second, first
+        return weakref.ref(first)
+
+    started = cycle()  # a garbage cycle from before the freeze: frozen, never collected
     before = gc.get_threshold()
     try:
-        freeze_startup_heap()
-        assert gc.get_threshold() == GC_THRESHOLDS and GC_THRESHOLDS[0] > before[0]
-        assert gc.get_freeze_count() > 0
+        Speedups(enabled=False).tune_process()
+        assert gc.get_freeze_count() == 0 and gc.get_threshold() == before, "off: untouched"
+        Speedups(enabled=True).tune_process()
+        gc.collect()
+        assert started() is None, "collected by the collection before the freeze"
+        later = cycle()
+        gc.collect()
+        assert later() is None, "cycles made after start-up are still collected"
+        survivor = Node()
+        tracked_before = len(gc.get_objects())
+        assert gc.get_freeze_count() > tracked_before, "the start-up heap is out of the scans"
+        del survivor
     finally:
         gc.unfreeze()
         gc.set_threshold(*before)

@@ -16,7 +16,7 @@ from aiogram.types import (
     Message,
 )
 
-from bot.telegram_session import JsonBodySession
+from bot.speedups.json_session import JsonBodySession
 from tests.fake_telegram import FakeTelegram, fake_api
 from tests.fake_telegram.models import RecordedRequest
 

@@ -8,7 +8,9 @@ holds SQLite's write lock.
 
 The price: a statement that would wait for a lock would block the loop. So connections are
 opened with `timeout=0` (SQLite answers "database is locked" at once) and the callers retry
-after yielding (`is_locked` tells that error apart; see bot.middlewares.DatabaseMiddleware).
+after yielding (`storage.base.is_locked` tells that error apart; see
+bot.middlewares.DatabaseMiddleware). Measured (architecture review, 2026-11): off, 3.50 instead
+of ~2.1 ms of CPU per update under load; one SELECT 372 µs through aiosqlite, 55 µs inline.
 Only another process, or a transaction of this one held across an await, can hold the lock.
 """
 
@@ -21,7 +23,6 @@ from typing import Any
 
 import aiosqlite
 from sqlalchemy.engine import make_url
-from sqlalchemy.exc import OperationalError
 
 
 class InlineConnection(aiosqlite.Connection):
@@ -44,8 +45,3 @@ def inline_creator(url: str) -> Callable[[], Awaitable[aiosqlite.Connection]]:
         return await connection
 
     return create
-
-
-def is_locked(error: BaseException) -> bool:
-    """SQLite's "database is locked" / "database table is locked" (retry after yielding)."""
-    return isinstance(error, OperationalError) and "locked" in str(error.orig)
