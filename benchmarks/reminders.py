@@ -46,7 +46,7 @@ sys.path.insert(0, str(ROOT))
 
 from booking.places import Directory, Place, import_directory  # noqa: E402
 from booking.sender import SentMarks  # noqa: E402
-from bot.app import engine_options  # noqa: E402
+from bot.factory import engine_options  # noqa: E402
 from storage.base import create_engine  # noqa: E402
 from storage.booking import Reminder  # noqa: E402
 from storage.migrate import upgrade_to_head  # noqa: E402

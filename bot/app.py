@@ -1,8 +1,9 @@
-"""Wiring: the Bot, the Dispatcher with its middlewares and routers, and the two ways to run.
+"""The bot process: the Application (everything wired, bot.factory) and how it runs.
 
-`create_dispatcher` is what the entry point and the tests both use, so the tests exercise the
-same stack as production. `serve(settings)` runs polling (default) or webhook mode until
-cancelled or signalled.
+`Application.create(settings)` is what the entry point and the tests both use, so the tests
+exercise the same stack as production. `serve(app)` runs polling (default) or webhook mode,
+with the retention loop, reply delivery and the reminder sender beside it, until cancelled;
+`run(settings)` is the process's life, from start to a clean stop on SIGINT/SIGTERM.
 """
 
 from __future__ import annotations
@@ -14,76 +15,25 @@ import signal
 from dataclasses import dataclass
 
 from aiogram import Bot, Dispatcher
-from aiogram.client.telegram import PRODUCTION, TelegramAPIServer
 from aiohttp import web
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
 
 from bot.commands import set_commands
 from bot.config import Settings
 from bot.delivery import ReplyDelivery
-from bot.errors import on_error
-from bot.isolation import ChatOrderMiddleware
-from bot.middlewares import (
-    DatabaseMiddleware,
-    DedupMiddleware,
-    LocaleMiddleware,
-    UserMiddleware,
-    write_gate,
-)
+from bot.factory import create_bot, create_dispatcher, engine_options
+from bot.middlewares import write_gate
 from bot.polling import UpdateRunner, poll
 from bot.privacy import log_loop_exception
 from bot.retention import retention_loop
-from bot.routers import all_routers
 from bot.routers.booking import reminder_sender_task
 from bot.speedups import Speedups
 from bot.webhook import create_webhook_app
-from storage.base import create_engine, is_sqlite, session_maker
+from storage.base import create_engine, session_maker
 
 log = logging.getLogger(__name__)
 
 DRAIN_SECONDS = 10.0
-POSTGRES_POOL_SIZE = 30
-"""As many connections as storage.base's default pool may open (10 + 20 overflow), kept open."""
-
-
-def create_bot(settings: Settings) -> Bot:
-    """A Bot whose every API call goes to `BOT_API_BASE_URL` when it is set."""
-    if not settings.token:
-        raise ValueError("BOT_TOKEN is not configured")
-    base = settings.bot_api_base_url
-    api = TelegramAPIServer.from_base(base) if base else PRODUCTION
-    return Bot(token=settings.token, session=Speedups(settings.speedups).session(api))
-
-
-def create_dispatcher(
-    sessionmaker: async_sessionmaker[AsyncSession],
-    settings: Settings,
-    delivery: ReplyDelivery,
-    gate: asyncio.Lock | None,
-) -> Dispatcher:
-    dispatcher = Dispatcher(
-        disable_fsm=True, sessionmaker=sessionmaker, settings=settings, delivery=delivery
-    )
-    dispatcher.update.outer_middleware(ChatOrderMiddleware())
-    dispatcher.update.outer_middleware(DatabaseMiddleware(sessionmaker, delivery, gate))
-    dispatcher.update.outer_middleware(UserMiddleware())
-    dispatcher.update.outer_middleware(LocaleMiddleware())
-    dispatcher.update.outer_middleware(DedupMiddleware())
-    dispatcher.include_routers(*all_routers())
-    Speedups(settings.speedups).tune_routers(dispatcher)
-    dispatcher.errors.register(on_error)
-    return dispatcher
-
-
-def engine_options(url: str, speedups: Speedups | None = None) -> dict[str, object]:
-    """Engine settings for the bot's hot path (and the speed-ups' options on SQLite)."""
-    if not is_sqlite(url):
-        # No ping before every checkout (one round trip per update): a connection found dead
-        # is invalidated and the turn runs again (bot.middlewares.DatabaseMiddleware).
-        # All connections stay in the pool: overflow connections would be closed on return and
-        # opened again under load (a PostgreSQL connect and fresh prepared statements each).
-        return {"pool_pre_ping": False, "pool_size": POSTGRES_POOL_SIZE, "max_overflow": 0}
-    return (speedups or Speedups()).engine_options(url)
 
 
 @dataclass

@@ -41,9 +41,9 @@ def sqlite_url(sqlite_template: Path, tmp_path: Path) -> str:
 def postgres_admin_url() -> str:
     url = os.environ.get(POSTGRES_ADMIN_URL_ENV)
     if not url:
-        pytest.fail(
-            f"{POSTGRES_ADMIN_URL_ENV} is not set: run the tests with scripts/test.sh, "
-            "which starts a PostgreSQL server on loopback"
+        pytest.skip(
+            f"{POSTGRES_ADMIN_URL_ENV} is not set: scripts/test.sh (and CI) starts a PostgreSQL "
+            "server on loopback and sets it"
         )
     return url
 

@@ -5,30 +5,16 @@ handles the update.
 - `membership`: the user blocked / unblocked the bot (my_chat_member).
 - `groups`: anything in a group chat gets a polite "private chats only".
 - `privacy`: /delete_my_data with its confirmation.
-- `booking` (optional, booking's own module): its screens and buttons.
+- `booking`: its screens and buttons.
 - `conversation`: commands, text, buttons, contact and location → the dialog.
 - `fallback`: edited messages, stickers, photos, voice… → a hint and the question again.
 """
 
 from __future__ import annotations
 
-import importlib
-from collections.abc import Callable
-
 from aiogram import Router
 
-from bot.routers import conversation, fallback, groups, membership, privacy
-
-
-def _optional(module_name: str) -> list[Router]:
-    try:
-        module = importlib.import_module(module_name)
-    except ModuleNotFoundError as error:
-        if error.name != module_name:
-            raise
-        return []
-    factory: Callable[[], Router] | None = getattr(module, "create_router", None)
-    return [factory()] if factory is not None else []
+from bot.routers import booking, conversation, fallback, groups, membership, privacy
 
 
 def all_routers() -> list[Router]:
@@ -36,7 +22,7 @@ def all_routers() -> list[Router]:
         membership.create_router(),
         groups.create_router(),
         privacy.create_router(),
-        *_optional("bot.routers.booking"),
+        booking.create_router(),
         conversation.create_router(),
         fallback.create_router(),
     ]

@@ -14,8 +14,9 @@ from pathlib import Path
 import pytest
 from pydantic import ValidationError
 
-from bot.app import Application, create_bot
+from bot.app import Application
 from bot.config import Settings
+from bot.factory import create_bot
 from bot.speedups import Speedups
 from bot.speedups.inline_filters import _filter_objects
 from storage.base import DEFAULT_DATABASE_URL

@@ -23,7 +23,7 @@ from sqlalchemy.engine import make_url
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
 
 from bot import store
-from bot.app import engine_options
+from bot.factory import engine_options
 from bot.retention import purge_once, retention_loop
 from storage.base import Base, create_engine, session_maker
 from storage.booking import Appointment, BookingDraft
