@@ -1,16 +1,24 @@
-"""Alembic environment: runs migrations over the async engine of the configured URL."""
+"""Alembic environment: runs migrations over the async engine of the configured URL.
+
+Safe to run from several processes at once (workers starting together on an empty database):
+on PostgreSQL the run holds a transaction-level advisory lock, so the others wait, then find
+the schema at head and do nothing; SQLite's own write lock serialises them there.
+"""
 
 from __future__ import annotations
 
 import asyncio
 
 from alembic import context
+from sqlalchemy import text
 from sqlalchemy.engine import Connection
 
 import storage.models  # noqa: F401  (registers every table on Base.metadata)
 from storage.base import Base, create_engine, is_sqlite
 
 target_metadata = Base.metadata
+MIGRATION_LOCK = 0x6B6F6D656B
+"""The advisory lock key of a migration run ("komek" in hex)."""
 
 
 def _run(connection: Connection) -> None:
@@ -22,6 +30,8 @@ def _run(connection: Connection) -> None:
         compare_type=True,
     )
     with context.begin_transaction():
+        if connection.dialect.name == "postgresql":
+            connection.execute(text("SELECT pg_advisory_xact_lock(:key)"), {"key": MIGRATION_LOCK})
         context.run_migrations()
 
 
