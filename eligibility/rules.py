@@ -1,8 +1,8 @@
 """The TSA rules that are not figures: which income counts, who is able-bodied, which kind of help.
 
-Sources: Social Code of RK (2023) Arts. 121-128; MLSP Orders No. 227 and No. 181 of 2023;
-gov.kz "situations/11/58" (counted income); finance.kz 11.11.2024 (not counted income);
-egov.kz social_help 14.03.2024 (unconditional assistance). See shared/spec/tsa-rules.md §2, §5.
+Sources: Social Code of RK (2023) Arts. 121-128; MLSP Orders No. 227 of 21.06.2023 (rules of
+assignment) and No. 181 of 26.05.2023 (income rules); gov.kz "situations/11/58" (counted income);
+egov.kz social_help 14.03.2024 (unconditional assistance). See docs/rules.md §3, §6, §7.
 """
 
 from __future__ import annotations
@@ -16,7 +16,7 @@ from eligibility import parameters
 from eligibility.household import CaringFor, Disability, IncomeType, Member
 
 # gov.kz situations/11/58. The large-family allowance is counted: the 2019 reform excluded it,
-# the current gov.kz page lists it as counted, and tsa-rules.md §2 says to follow gov.kz.
+# but the current gov.kz page lists it as counted, and we follow gov.kz (docs/rules.md §3).
 COUNTED_TYPES: frozenset[IncomeType] = frozenset(
     {
         IncomeType.WAGES,
@@ -37,20 +37,20 @@ COUNTED_TYPES: frozenset[IncomeType] = frozenset(
 )
 """Counted income types; CONSUMER_LOAN only from the date in parameters/consumer_loans.yaml."""
 
-# finance.kz list of 11.11.2024 and the seed article (tsa-rules.md §2).
+# Income rules, MLSP Order No. 181 of 26.05.2023, as listed in November 2024 (docs/rules.md §3).
 NOT_COUNTED_TYPES: frozenset[IncomeType] = frozenset(IncomeType) - COUNTED_TYPES
 
 DATED_TYPES: frozenset[IncomeType] = frozenset({IncomeType.CONSUMER_LOAN})
 """Counted only from a date: consumer loans and microcredits (not mortgages)."""
 
 ADULT_AGE = 18
-"""Able-bodied from 18 (tsa-rules.md §5)."""
+"""Able-bodied from 18 (docs/rules.md §6)."""
 
 _WORK_EXEMPT_DISABILITY = frozenset({Disability.GROUP_1, Disability.GROUP_2})
 
 
 class AssistanceBasis(StrEnum):
-    """Why the help would be unconditional or conditional (tsa-rules.md §5)."""
+    """Why the help would be unconditional or conditional (docs/rules.md §7)."""
 
     SINGLE_RETIREMENT_AGE = "single_retirement_age"
     SINGLE_DISABILITY = "single_disability"

@@ -2,7 +2,7 @@
 
 An estimate, never a decision: the employment center decides. Every figure in the result comes
 from `eligibility.parameters` (with its date and source) or from the household itself, and the
-`steps` say how each was obtained (tsa-rules.md §§2-8).
+`steps` say how each was obtained, each citing its primary source (docs/rules.md §§2-12).
 """
 
 from __future__ import annotations
@@ -33,31 +33,47 @@ ONE = Decimal(1)
 THREE = Decimal(3)
 ZERO = Decimal(0)
 
+# Sources shown to citizens and operators: primary sources only (docs/rules.md §13).
 SRC_PERIOD = "Social Code of RK Art. 127(2): the full calendar quarter before the application"
 SRC_MEMBERS = (
-    "tsa-rules.md §1: people registered at the address who keep one household "
+    "Social Code of RK (2023) Arts. 121-128; TSA rules of assignment, MLSP Order No. 227 of "
+    "21.06.2023: people registered at the address who keep one household "
     "(UNCERTAIN: the center verifies composition)"
 )
-SRC_COUNTED = "gov.kz situations/11/58 (income counted for TSA)"
+SRC_COUNTED = (
+    "gov.kz situations/11/58; income rules, MLSP Order No. 181 of 26.05.2023 "
+    "(income counted for TSA)"
+)
 SRC_LARGE_FAMILY = (
     "gov.kz situations/11/58 lists the large-family allowance as counted "
-    "(the 2019 reform had excluded it; tsa-rules.md §2)"
+    "(the 2019 reform had excluded it)"
 )
-SRC_NOT_COUNTED = "finance.kz 11.11.2024 and seed article: income not counted for TSA"
-SRC_PER_CAPITA = (
-    "tsa-rules.md §3 (MLSP Order No. 181 of 26.05.2023, income rules): quarter income / 3 / members"
+SRC_NOT_COUNTED = (
+    "income rules, MLSP Order No. 181 of 26.05.2023 (list of 11.11.2024, finance.kz): "
+    "income not counted for TSA"
 )
+SRC_PER_CAPITA = "MLSP Order No. 181 of 26.05.2023 (income rules): quarter income / 3 / members"
 SRC_TEST = "Social Code of RK Art. 128: not assigned when per-capita income is not below the line"
 SRC_REFUSED = "Social Code of RK Art. 128: refusal of employment measures bars TSA for 6 months"
 SRC_CONTRACT = "Social Code of RK Art. 128: a social contract broken within 6 months bars TSA"
 SRC_AMOUNT = (
-    "tsa-rules.md §3: (poverty line − per-capita income) × members, rounded half-up to whole tenge"
+    "Social Code of RK (2023) Arts. 121-128; TSA rules of assignment and payment, MLSP Order "
+    "No. 227 of 21.06.2023: (poverty line − per-capita income) × members; rounded half-up to "
+    "whole tenge by this estimate"
 )
-SRC_ASSISTANCE = "egov.kz social_help 14.03.2024 (tsa-rules.md §5)"
-SRC_WHERE = "tsa-rules.md §8: employment (career) center; in a rural area the akim's office"
+SRC_ASSISTANCE = "Social Code of RK (2023) Arts. 121-128; egov.kz social_help 14.03.2024"
+SRC_WHERE = (
+    "TSA rules of assignment, MLSP Order No. 227 of 21.06.2023; egov.kz social_help 14.03.2024: "
+    "employment (career) center; in a rural area the akim's office"
+)
 SRC_LOANS_WARNING = (
-    "alau.kz 22.01.2026 (informburo.kz): since September 2025 TSA is not assigned to families "
-    "with credit obligations except mortgages; the center checks loans"
+    "income rules, MLSP Order No. 181 of 26.05.2023 (the text of the 2025 change was not found): "
+    "the ministry says that since September 2025 TSA is not assigned to families with credit "
+    "obligations except mortgages (alau.kz 22.01.2026, informburo.kz); the center checks loans"
+)
+SRC_TOTAL = (
+    "Social Code of RK (2023) Arts. 121-128: the TSA monthly amount plus the child payment "
+    "(TSA rules of assignment and payment, MLSP Order No. 227 of 21.06.2023)"
 )
 SRC_OVERRIDE = "overrides in the input (what-if figure), not an official value"
 
@@ -102,7 +118,7 @@ class Assistance(StrEnum):
 
 class Reason(StrEnum):
     """Result codes. The first four are the contract's; CONSUMER_LOAN_MAY_REFUSE is an extra
-    warning (tsa-rules.md §2): a consumer loan may lead to refusal even when the estimate is
+    warning (docs/rules.md §3): a consumer loan may lead to refusal even when the estimate is
     positive."""
 
     INCOME_BELOW_POVERTY_LINE = "income_below_poverty_line"
@@ -480,7 +496,7 @@ def screen(household: Household) -> Screening:
             total,
             "{0} + {1} = {2} tenge a month",
             (monthly, package, total),
-            "tsa-rules.md §3, §7",
+            SRC_TOTAL,
         )
     )
     if household.settlement is Settlement.RURAL:

@@ -308,7 +308,7 @@ def test_list_prints_every_loaded_row_as_importable_csv(tmp_path: Path) -> None:
     code, out, _ = _run("params", "list")
     assert code == 0
     assert out.startswith(HEADER)
-    assert "KZ-15,2026-Q1,,,37060,published poverty line Aktobe region Q1 2026 (gurk.kz)" in out
+    assert "KZ-15,2026-Q1,,,37060,published poverty line Aktobe region Q1 2026 (gurk.kz); " in out
     listed = tmp_path / "listed.csv"
     listed.write_text(out, encoding="utf-8")
     code, again, err = _run("params", "import", str(listed))
