@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import functools
 import logging
 import signal
 from dataclasses import dataclass
@@ -18,6 +19,7 @@ from aiogram import Bot, Dispatcher
 from aiohttp import web
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
 
+from bot import metrics
 from bot.commands import set_commands
 from bot.config import Settings
 from bot.delivery import ReplyDelivery
@@ -87,6 +89,7 @@ async def serve(app: Application) -> None:
         asyncio.create_task(set_commands(app.bot)),
         reminder_sender_task(app.bot, app.sessionmaker),
         asyncio.create_task(app.delivery.run(), name="reply-delivery"),
+        asyncio.create_task(metrics.sample_queues(app.engine), name="queue-metrics"),
     ]
     allowed = app.dispatcher.resolve_used_update_types()
     try:
@@ -113,7 +116,12 @@ async def _serve_webhook(app: Application, runner: UpdateRunner, allowed: list[s
     settings = app.settings
     assert settings.webhook_url and settings.webhook_secret
     secret = settings.webhook_secret.get_secret_value()
-    web_app = create_webhook_app(runner, path=settings.webhook_path, secret=secret)
+    web_app = create_webhook_app(
+        runner,
+        path=settings.webhook_path,
+        secret=secret,
+        ready=functools.partial(metrics.ready, app.engine),
+    )
     site_runner = web.AppRunner(web_app)
     await site_runner.setup()
     site = web.TCPSite(site_runner, settings.webhook_host, settings.webhook_port)

@@ -51,6 +51,7 @@ from sqlalchemy import Table, bindparam, func, insert, or_, select, update
 from sqlalchemy.exc import DBAPIError
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession
 
+from bot import metrics
 from bot.privacy import chat_ref
 from bot.telegram_session import PreparedCall, prepare_call, send_prepared
 from storage.base import is_locked, utc_now
@@ -256,23 +257,27 @@ class ReplyDelivery:
             try:
                 message_id = await send_prepared(self.bot, item.call, self.send_timeout)
             except TelegramRetryAfter as flood:
+                metrics.SEND_ERRORS.labels(code="429").inc()
                 delay = min(float(flood.retry_after), MAX_RETRY_AFTER_SECONDS)
                 log.info("%s: flood control, waiting %.1f s", chat_ref(item.chat_id), delay)
                 await asyncio.sleep(delay)
                 continue
             except TelegramForbiddenError:
+                metrics.SEND_ERRORS.labels(code="403").inc()
                 log.info("%s: the bot is blocked, not messaging again", chat_ref(item.chat_id))
                 self._record(item, outcome="blocked", message_id=None)
                 blocked = update(USERS).where(USERS.c.chat_id == item.chat_id)
                 await self._write(blocked.values(blocked_at=utc_now()))
                 return True
             except TelegramBadRequest as error:
+                metrics.SEND_ERRORS.labels(code="400").inc()
                 outcome = self._after_refusal(item, error)
                 if outcome is None:
                     continue  # the edit became a new message: send that
                 self._record(item, outcome=outcome, message_id=None)
                 return False
             except (TelegramServerError, TelegramNetworkError, ClientDecodeError) as error:
+                metrics.SEND_ERRORS.labels(code=_error_code(error)).inc()
                 item.in_doubt = True
                 if time.monotonic() - item.created > self.give_up_after:
                     log.warning(
@@ -287,6 +292,7 @@ class ReplyDelivery:
                 failures += 1
                 continue
             except TelegramAPIError as error:  # 401, 404, 409...: a misconfiguration; wait
+                metrics.SEND_ERRORS.labels(code=_error_code(error)).inc()
                 log.warning(
                     "%s: %s answered %s",
                     chat_ref(item.chat_id),
@@ -382,6 +388,7 @@ class ReplyDelivery:
     def _record(self, item: Pending, *, outcome: str, message_id: int | None) -> None:
         """Mark the row done (its text blanked), by the mark writer, soon."""
         self.delivered += outcome == "sent"
+        metrics.REPLIES_SENT.labels(outcome=outcome).inc()
         if item.row_id is None:
             return
         self.known.discard(item.row_id)
@@ -538,6 +545,17 @@ class ReplyDelivery:
         await asyncio.gather(*self.tasks.values(), return_exceptions=True)
         with contextlib.suppress(Exception):
             await self.release()
+
+
+def _error_code(error: Exception) -> str:
+    """A metrics label: Telegram's HTTP code where there is one, else the kind of failure."""
+    if isinstance(error, ClientDecodeError):
+        return "not_json"
+    if isinstance(error, TelegramNetworkError):
+        return "network"
+    if isinstance(error, TelegramServerError):
+        return "5xx"
+    return type(error).__name__
 
 
 def _first_words(text: str) -> str:

@@ -24,7 +24,7 @@ from aiogram.types import User as TelegramUser
 from sqlalchemy.exc import DBAPIError
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
-from bot import store
+from bot import metrics, store
 from bot.delivery import ReplyDelivery, TurnReplies
 from bot.language import language_from_code
 from bot.privacy import chat_ref
@@ -131,6 +131,7 @@ class DatabaseMiddleware(BaseMiddleware):
                 except ConversationConflict:
                     await uow.rollback()
                     conflicts += 1
+                    metrics.DATABASE_RETRIES.labels(reason="conflict").inc()
                     log.info("conversation changed meanwhile, retry %d", conflicts)
                     if conflicts >= MAX_CONFLICT_RETRIES:
                         raise
@@ -140,6 +141,8 @@ class DatabaseMiddleware(BaseMiddleware):
                     retry = is_locked(error) or error.connection_invalidated
                     if not retry or uow.done or locked * 0.02 > LOCKED_WAIT_SECONDS:
                         raise
+                    reason = "locked" if is_locked(error) else "connection"
+                    metrics.DATABASE_RETRIES.labels(reason=reason).inc()
                 except BaseException:
                     await uow.rollback()
                     raise

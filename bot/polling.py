@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import asyncio
 import logging
+import time
 from collections.abc import Sequence
 from typing import Final
 
@@ -24,6 +25,7 @@ from aiogram import Bot, Dispatcher
 from aiogram.exceptions import TelegramRetryAfter
 from aiogram.types import Update
 
+from bot import metrics
 from bot.privacy import describe_failure
 from bot.updates import fetch_updates
 
@@ -63,6 +65,8 @@ class UpdateRunner:
         return task
 
     async def _run(self, update: Update) -> None:
+        metrics.UPDATES.labels(type=update.event_type).inc()
+        started = time.perf_counter()
         try:
             if self.slots is None:
                 await self.dispatcher.feed_update(self.bot, update)
@@ -70,7 +74,10 @@ class UpdateRunner:
                 async with self.slots:
                     await self.dispatcher.feed_update(self.bot, update)
         except Exception as error:  # one update's failure ends that update, never the process
+            metrics.TURN_FAILURES.inc()
             log_failure(error)
+        finally:
+            metrics.TURN_SECONDS.observe(time.perf_counter() - started)
 
     async def drain(self, timeout: float) -> None:
         if self.tasks:

@@ -15,11 +15,13 @@ from __future__ import annotations
 import asyncio
 import hmac
 import logging
+from collections.abc import Awaitable, Callable
 from typing import Final
 
 import orjson
 from aiogram import Bot
 from aiohttp import web
+from prometheus_client import CONTENT_TYPE_LATEST, generate_latest
 
 from bot.polling import UpdateRunner
 from bot.updates import decode_update
@@ -32,7 +34,14 @@ MAX_BODY_BYTES: Final = 1024 * 1024
 RUNNER_KEY: Final = web.AppKey("runner", UpdateRunner)
 
 
-def create_webhook_app(runner: UpdateRunner, *, path: str, secret: str) -> web.Application:
+def create_webhook_app(
+    runner: UpdateRunner,
+    *,
+    path: str,
+    secret: str,
+    ready: Callable[[], Awaitable[bool]] | None = None,
+) -> web.Application:
+    """The webhook at `path`, and `/healthz`, `/readyz` (`ready()`), `/metrics` beside it."""
     bot: Bot = runner.bot
     expected = secret.encode()
 
@@ -59,7 +68,22 @@ def create_webhook_app(runner: UpdateRunner, *, path: str, secret: str) -> web.A
             return web.Response(status=503, text="shutting down")
         return web.Response(status=200)
 
+    async def healthz(_: web.Request) -> web.Response:
+        return web.Response(text="ok")
+
+    async def readyz(_: web.Request) -> web.Response:
+        if ready is None or await ready():
+            return web.Response(text="ready")
+        return web.Response(status=503, text="not ready")
+
+    async def metrics(_: web.Request) -> web.Response:
+        body = generate_latest()
+        return web.Response(body=body, headers={"Content-Type": CONTENT_TYPE_LATEST})
+
     app = web.Application(client_max_size=MAX_BODY_BYTES)
     app[RUNNER_KEY] = runner
     app.router.add_post(path, receive)
+    app.router.add_get("/healthz", healthz)
+    app.router.add_get("/readyz", readyz)
+    app.router.add_get("/metrics", metrics)
     return app

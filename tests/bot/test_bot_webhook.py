@@ -98,3 +98,50 @@ async def test_webhook_refuses_what_is_not_an_update_and_acknowledges_what_aiogr
         assert await user.wait_idle(quiet=0.3) == []
         assert await post(update.encode()) == 200
         assert "Здравствуйте" in (await user.wait_reply()).text
+
+
+async def test_health_readiness_and_metrics_beside_the_webhook(
+    fake: FakeTelegram, sqlite_url: str
+) -> None:
+    port = free_port()
+    base = f"http://127.0.0.1:{port}"
+    user = fake.user(33, language_code="kk")
+    async with running_bot(fake, sqlite_url, **webhook_overrides(port)) as app:
+        for _ in range(200):
+            if fake.webhook is not None:
+                break
+            await asyncio.sleep(0.05)
+        await user.send_command("/start")
+        await user.wait_reply()
+        assert await app.delivery.drain(5)
+        async with aiohttp.ClientSession() as http:
+            async with http.get(f"{base}/healthz") as response:
+                assert response.status == 200
+            async with http.get(f"{base}/readyz") as response:
+                assert response.status == 200
+            async with http.get(f"{base}/metrics") as response:
+                assert response.status == 200
+                exposed = await response.text()
+    for name in (
+        'komek_updates_total{type="message"}',
+        "komek_turn_seconds_bucket",
+        'komek_replies_total{outcome="sent"}',
+        "komek_reply_queue_depth",
+        "komek_reminder_queue_depth",
+        "komek_send_errors_total",
+        "komek_database_retries_total",
+        "komek_screenings_total",
+    ):
+        assert name in exposed, name
+    assert str(user.chat_id) not in exposed
+
+
+async def test_not_ready_while_the_database_does_not_answer() -> None:
+    from bot.metrics import ready
+    from storage.base import create_engine
+
+    engine = create_engine(f"postgresql+asyncpg://nobody@127.0.0.1:{free_port()}/none")
+    try:
+        assert await ready(engine, timeout=2.0) is False
+    finally:
+        await engine.dispose()
