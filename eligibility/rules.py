@@ -40,9 +40,6 @@ COUNTED_TYPES: frozenset[IncomeType] = frozenset(
 # Income rules, MLSP Order No. 181 of 26.05.2023, as listed in November 2024 (docs/rules.md §3).
 NOT_COUNTED_TYPES: frozenset[IncomeType] = frozenset(IncomeType) - COUNTED_TYPES
 
-DATED_TYPES: frozenset[IncomeType] = frozenset({IncomeType.CONSUMER_LOAN})
-"""Counted only from a date: consumer loans and microcredits (not mortgages)."""
-
 ADULT_AGE = 18
 """Able-bodied from 18 (docs/rules.md §6)."""
 
@@ -61,13 +58,6 @@ class AssistanceBasis(StrEnum):
 
 
 UNCONDITIONAL_BASES = frozenset(AssistanceBasis) - {AssistanceBasis.HAS_ABLE_BODIED_MEMBER}
-
-
-def is_counted(income_type: IncomeType, on: date) -> bool:
-    """Whether income of this type counts for an application made on `on`."""
-    if income_type is IncomeType.CONSUMER_LOAN:
-        return parameters.consumer_loans_counted(on).value
-    return income_type in COUNTED_TYPES
 
 
 def is_of_retirement_age(member: Member, on: date, retirement_age: Decimal | None = None) -> bool:
@@ -121,8 +111,3 @@ def assistance_basis(
     if all(is_caring(m) for m in able):
         return AssistanceBasis.ALL_ABLE_BODIED_CARING
     return AssistanceBasis.HAS_ABLE_BODIED_MEMBER
-
-
-def is_child_package_age(age: int) -> bool:
-    low, high = parameters.child_package_ages()
-    return low <= age <= high

@@ -6,7 +6,7 @@ from datetime import date
 
 from eligibility import Household, parameters, screen
 from eligibility.household import IncomeType, Member
-from eligibility.rules import COUNTED_TYPES, NOT_COUNTED_TYPES, is_able_bodied, is_counted
+from eligibility.rules import COUNTED_TYPES, NOT_COUNTED_TYPES, is_able_bodied
 
 CONTRACT_COUNTED = [
     "wages",
@@ -49,13 +49,34 @@ def test_income_kinds_match_the_contract_lists() -> None:
     assert not COUNTED_TYPES & NOT_COUNTED_TYPES
 
 
+def _counted(kind: IncomeType, on: date) -> float:
+    """The quarter's counted income of a one-person household with 3,000 of `kind`."""
+    household = Household.model_validate(
+        {
+            "application_date": on.isoformat(),
+            "region": "KZ-15",
+            "settlement": "urban",
+            "members": [
+                {
+                    "relation": "applicant",
+                    "age": 40,
+                    "sex": "male",
+                    "incomes": [{"type": kind.value, "amount": 3000}],
+                }
+            ],
+        }
+    )
+    counted: float = screen(household).to_contract_json()["quarter_income_counted"]
+    return counted
+
+
 def test_consumer_loans_count_from_their_date_only() -> None:
     start = parameters.consumer_loans_counted_from()
     assert start == date(2025, 9, 1)
-    assert not is_counted(IncomeType.CONSUMER_LOAN, date(2025, 8, 31))
-    assert is_counted(IncomeType.CONSUMER_LOAN, start)
-    assert is_counted(IncomeType.WAGES, date(2019, 1, 1))
-    assert not is_counted(IncomeType.TSA, date(2026, 1, 1))
+    assert _counted(IncomeType.CONSUMER_LOAN, date(2025, 8, 31)) == 0
+    assert _counted(IncomeType.CONSUMER_LOAN, start) == 3000
+    assert _counted(IncomeType.WAGES, date(2020, 1, 1)) == 3000
+    assert _counted(IncomeType.TSA, date(2026, 1, 1)) == 0
 
 
 def _member(**fields: object) -> Member:
