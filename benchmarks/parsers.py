@@ -25,6 +25,7 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from dialogs import ButtonPress, Command, Event, Session, TextInput, step
+from dialogs.intake.shipped import spellings
 from dialogs.parse import (
     fold,
     match_choice,
@@ -35,7 +36,6 @@ from dialogs.parse import (
     parse_yes_no,
     words,
 )
-from dialogs.questions import spellings
 
 TODAY = date(2026, 2, 10)
 SIZES = (1024, 4096, 16384, 65536, 100_000)

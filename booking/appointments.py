@@ -64,7 +64,8 @@ class NoSuchAppointment(BookingRefused):
     """Nothing to reschedule or cancel: it was cancelled, rescheduled or is over."""
 
 
-def _insert(db: AsyncSession, table: Any) -> postgresql.Insert | sqlite.Insert:
+def dialect_insert(db: AsyncSession, table: Any) -> postgresql.Insert | sqlite.Insert:
+    """An INSERT with `on_conflict_*`, for the session's engine (PostgreSQL or SQLite)."""
     if db.get_bind().dialect.name == "postgresql":
         return postgresql.insert(table)
     return sqlite.insert(table)
@@ -238,7 +239,7 @@ async def _take_seat(db: AsyncSession, place: Place, starts_at: datetime) -> boo
 
     The capacity is the place's current one (the directory may have been re-imported).
     """
-    upsert = _insert(db, SLOT_COUNTERS).values(
+    upsert = dialect_insert(db, SLOT_COUNTERS).values(
         place_id=place.id, starts_at=starts_at, capacity=place.capacity_per_slot, booked=1
     )
     statement = upsert.on_conflict_do_update(

@@ -213,11 +213,3 @@ async def stop_messaging(db: AsyncSession, chat_id: int, now: datetime) -> int:
         .execution_options(synchronize_session=False)
     )
     return int(getattr(result, "rowcount", 0))
-
-
-async def next_due(db: AsyncSession) -> datetime | None:
-    """When the earliest pending reminder falls due (for sleeping until then)."""
-    moment: datetime | None = await db.scalar(
-        select(func.min(Reminder.next_attempt_at)).where(Reminder.status == "pending")
-    )
-    return moment

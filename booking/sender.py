@@ -1,7 +1,8 @@
 """The reminder sender loop: claims due outbox rows, paces itself, records every outcome.
 
-Transport-free: the bot hands in a `Transport` (bot/routers/booking.py wraps aiogram) that sends
-one text with buttons and translates Telegram's answers into the exceptions below.
+Transport-free and text-free: the bot hands in a `Transport` (bot/routers/booking.py wraps
+aiogram) that words one `booking.notifications.ReminderDue` in the user's language, sends it
+and translates Telegram's answers into the exceptions below.
 Pacing: one global schedule (`send_rate` messages a second, default 25, under Telegram's ~30)
 and at most one message a second per chat. A flood wait (429) pauses every worker for
 `retry_after` and puts the row back for then; server errors (5xx, network) put it back with
@@ -43,8 +44,8 @@ from sqlalchemy.exc import DBAPIError
 from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine, AsyncSession, async_sessionmaker
 
 from booking import outbox
-from booking.drafts import forget_stale_drafts
-from booking.messages import Outgoing, reminder_message
+from booking.drafts_repo import forget_stale_drafts
+from booking.notifications import ReminderDue
 from booking.places import Place, get_place
 from booking.settings import BookingSettings
 from storage.base import utc_now
@@ -78,9 +79,9 @@ class Rejected(Exception):
 
 
 class Transport(Protocol):
-    async def send(self, chat_id: int, message: Outgoing, *, timeout: float) -> int | None:
-        """Send within `timeout` seconds and return Telegram's message id; raise one of the
-        exceptions above (a timeout is `Transient`)."""
+    async def send(self, chat_id: int, reminder: ReminderDue, *, timeout: float) -> int | None:
+        """Word the reminder, send it within `timeout` seconds and return Telegram's message
+        id; raise one of the exceptions above (a timeout is `Transient`)."""
         ...
 
 
@@ -350,7 +351,13 @@ class ReminderSender:
             await self._retry(item, timedelta(seconds=wait), "per-chat pacing")
             return
         place = await self._place(item.place_id)
-        message = reminder_message(item, place)
+        message = ReminderDue(
+            appointment_id=item.appointment_id,
+            starts_at=item.starts_at,
+            offset_minutes=item.offset_minutes,
+            language=item.language,
+            place=place,
+        )
         await marks.open()  # now, so that only the UPDATE follows Telegram's answer
         await self.pacer.wait_turn(item.chat_id)
         await self._no_loop_work.wait()  # a claim is running: send when it is done
@@ -360,7 +367,7 @@ class ReminderSender:
             await self._send(item, message, marks)
 
     async def _send(
-        self, item: outbox.ClaimedReminder, message: Outgoing, marks: SentMarks
+        self, item: outbox.ClaimedReminder, message: ReminderDue, marks: SentMarks
     ) -> None:
         try:
             message_id = await self.transport.send(

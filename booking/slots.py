@@ -13,11 +13,12 @@ from collections.abc import Iterator
 from datetime import UTC, date, datetime, time, timedelta
 from functools import cache
 from typing import Final, Protocol
+from zoneinfo import ZoneInfo
 
 import holidays
 
-from dialogs.i18n import KZ_TIME
-
+KZ_TIME: Final = ZoneInfo("Asia/Almaty")
+"""Kazakhstan's one time zone (UTC+5 since 2024-03-01; from the IANA data, never a fixed offset)."""
 DEFAULT_LEAD_TIME: Final = timedelta(hours=2)
 DEFAULT_HORIZON_DAYS: Final = 14
 SATURDAY: Final = 5

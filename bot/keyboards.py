@@ -1,13 +1,21 @@
-"""How the dialog's options look on Telegram.
+"""The one renderer from the conversations' replies (dialogs.reply) to Telegram calls.
 
-Options become an inline keyboard (`columns` buttons per row), each carrying
-`question:value:version`. A reply that asks for a contact or a location gets a reply keyboard
-with the request button (and its other options as plain buttons, which come back as text).
+Options become an inline keyboard (the reply's `layout`, else `columns` buttons per row), each
+button carrying the callback data the conversation's encoder makes of it: the intake's
+`question:value:version` (bot/callbacks.py, the default) or booking's `CallbackData` classes
+(bot/callbacks_booking.py). A reply that asks for a contact or a location gets a reply keyboard
+with the request button (and its other options as plain buttons, which come back as text); one
+that ends such a request takes that keyboard away. Attachments follow the text as messages of
+their own: a venue (`sendVenue`), a file (`sendDocument`).
 """
 
 from __future__ import annotations
 
+from collections.abc import Callable, Sequence
+
+from aiogram.methods import SendDocument, SendMessage, SendVenue
 from aiogram.types import (
+    BufferedInputFile,
     InlineKeyboardButton,
     InlineKeyboardMarkup,
     KeyboardButton,
@@ -16,9 +24,14 @@ from aiogram.types import (
 )
 
 from bot import callbacks
-from dialogs.reply import RenderedOption, RenderedReply
+from dialogs.reply import RenderedAttachment, RenderedOption, RenderedReply, RenderedVenue
 
 MAX_COLUMNS = 4
+
+Encode = Callable[[str, str, int], str]
+"""(reply's question, option value, version) → callback data."""
+Markup = InlineKeyboardMarkup | ReplyKeyboardMarkup | ReplyKeyboardRemove
+SendCall = SendMessage | SendVenue | SendDocument
 
 
 def rows(items: list[RenderedOption], columns: int) -> list[list[RenderedOption]]:
@@ -26,7 +39,21 @@ def rows(items: list[RenderedOption], columns: int) -> list[list[RenderedOption]
     return [items[i : i + width] for i in range(0, len(items), width)]
 
 
-def inline_keyboard(reply: RenderedReply, version: int) -> InlineKeyboardMarkup | None:
+def _layout(reply: RenderedReply) -> list[list[RenderedOption]]:
+    options = list(reply.options)
+    if not reply.layout or sum(reply.layout) != len(options):
+        return rows(options, reply.columns)
+    laid: list[list[RenderedOption]] = []
+    start = 0
+    for width in reply.layout:
+        laid.append(options[start : start + width])
+        start += width
+    return laid
+
+
+def inline_keyboard(
+    reply: RenderedReply, version: int, encode: Encode = callbacks.encode
+) -> InlineKeyboardMarkup | None:
     if not reply.options or reply.question is None or reply.request is not None:
         return None
     question = reply.question
@@ -34,12 +61,11 @@ def inline_keyboard(reply: RenderedReply, version: int) -> InlineKeyboardMarkup 
         inline_keyboard=[
             [
                 InlineKeyboardButton(
-                    text=option.label,
-                    callback_data=callbacks.encode(question, option.value, version),
+                    text=option.label, callback_data=encode(question, option.value, version)
                 )
                 for option in row
             ]
-            for row in rows(list(reply.options), reply.columns)
+            for row in _layout(reply)
         ]
     )
 
@@ -58,8 +84,58 @@ def request_keyboard(reply: RenderedReply) -> ReplyKeyboardMarkup | None:
     return ReplyKeyboardMarkup(keyboard=buttons, resize_keyboard=True, one_time_keyboard=True)
 
 
-def remove_reply_keyboard() -> ReplyKeyboardRemove:
-    return ReplyKeyboardRemove(remove_keyboard=True)
+def reply_markup(
+    reply: RenderedReply, version: int, encode: Encode = callbacks.encode
+) -> Markup | None:
+    """Inline buttons, else a request's reply keyboard, else the end of an earlier request.
+
+    One message carries one markup: a reply with buttons that also ends a request leaves the
+    reply keyboard to Telegram (it is one-time: it hides once used).
+    """
+    inline = inline_keyboard(reply, version, encode)
+    if inline is not None:
+        return inline
+    request = request_keyboard(reply)
+    if request is not None:
+        return request
+    return ReplyKeyboardRemove(remove_keyboard=True) if reply.ends_request else None
+
+
+def send_calls(
+    chat_id: int, reply: RenderedReply, version: int, encode: Encode = callbacks.encode
+) -> list[SendCall]:
+    """The reply as Telegram calls, in order: its text with its markup, then its attachments."""
+    calls: list[SendCall] = []
+    if reply.text or not reply.attachments:
+        markup = reply_markup(reply, version, encode)
+        calls.append(SendMessage(chat_id=chat_id, text=reply.text, reply_markup=markup))
+    calls.extend(_attachment(chat_id, attachment) for attachment in reply.attachments)
+    return calls
+
+
+def send_all(
+    chat_id: int,
+    replies: Sequence[RenderedReply],
+    version: int,
+    encode: Encode = callbacks.encode,
+) -> list[SendCall]:
+    return [call for reply in replies for call in send_calls(chat_id, reply, version, encode)]
+
+
+def _attachment(chat_id: int, attachment: RenderedAttachment) -> SendVenue | SendDocument:
+    if isinstance(attachment, RenderedVenue):
+        return SendVenue(
+            chat_id=chat_id,
+            latitude=attachment.latitude,
+            longitude=attachment.longitude,
+            title=attachment.title,
+            address=attachment.address,
+        )
+    return SendDocument(
+        chat_id=chat_id,
+        document=BufferedInputFile(attachment.content, filename=attachment.filename),
+        caption=attachment.caption,
+    )
 
 
 def confirm_keyboard(yes: str, no: str, yes_data: str, no_data: str) -> InlineKeyboardMarkup:

@@ -2,7 +2,7 @@
 
 Counters and histograms are updated where things happen (updates and turns in bot.polling,
 conflicts and database retries in bot.middlewares, sends in bot.delivery, screenings in
-bot.flow); the queue gauges are sampled from the database every `SAMPLE_SECONDS` by
+bot.turn); the queue gauges are sampled from the database every `SAMPLE_SECONDS` by
 `sample_queues`. `/metrics`, `/healthz` (the process answers) and `/readyz` (the database
 answers) are served on the webhook port (bot.webhook). No label carries personal data: types,
 verdicts, error codes and statuses only.

@@ -216,7 +216,7 @@ def prepare_call(bot: Bot, method: TelegramMethod[Any]) -> PreparedCall:
             return {_FILE_KEY: {"filename": value.filename, "base64": content}}
         return _convert(bot)(value)
 
-    params = method.model_dump(exclude_none=True, warnings=False)
+    params = _resolve_defaults(bot, method.model_dump(exclude_none=True, warnings=False))
     encoded = orjson.dumps(params, default=convert, option=orjson.OPT_PASSTHROUGH_DATETIME)
     return PreparedCall(method.__api_method__, encoded.decode())
 

@@ -22,7 +22,7 @@ if TYPE_CHECKING:
         LocationShared,
         TextInput,
     )
-    from dialogs.flow import step
+    from dialogs.intake.shipped import household_answers, step
     from dialogs.reply import Option, RenderedOption, RenderedReply, Reply, render
     from dialogs.session import CONSENT_TEXT_VERSION, RETENTION_DAYS, Person, Session
 
@@ -33,7 +33,8 @@ _HOMES = {
     "Event": "dialogs.events",
     "LocationShared": "dialogs.events",
     "TextInput": "dialogs.events",
-    "step": "dialogs.flow",
+    "household_answers": "dialogs.intake.shipped",
+    "step": "dialogs.intake.shipped",
     "Option": "dialogs.reply",
     "RenderedOption": "dialogs.reply",
     "RenderedReply": "dialogs.reply",
@@ -60,6 +61,7 @@ __all__ = [
     "Reply",
     "Session",
     "TextInput",
+    "household_answers",
     "render",
     "step",
 ]

@@ -1,6 +1,6 @@
 """What to bring when applying, and what the center takes from state databases itself.
 
-tsa-rules.md §8: an identity card; everything else comes from state databases, except what they
+docs/rules.md §11: an identity card; everything else comes from state databases, except what they
 lack (e.g. an alimony certificate for the previous quarter). The extra items depend on answers.
 """
 
@@ -8,7 +8,9 @@ from __future__ import annotations
 
 from datetime import date
 
-from dialogs.questions import counted_kinds, person, quarter_months
+from dialogs.intake.questions.common import quarter_months
+from dialogs.intake.questions.family import person
+from dialogs.intake.questions.income import counted_kinds
 from dialogs.reply import Lines
 from dialogs.session import Session
 from dialogs.text import Message, msg
@@ -31,8 +33,7 @@ def to_bring(s: Session, today: date) -> list[Message]:
         )
     if "other" in kinds:
         items.append(msg("• papers on other income (rent, transfers, gifts), if you have them"))
-    adults = max(1, (s.people or 1) - len(s.child_ages or []))
-    statuses = {person(s, i).status for i in range(adults)}
+    statuses = {person(s, i).status for i in range(s.adults_count())}
     if "student" in statuses:
         items.append(msg("• a certificate from the place of full-time study, if the center asks"))
     if "caring" in statuses:

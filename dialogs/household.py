@@ -11,7 +11,8 @@ from datetime import date
 from decimal import Decimal
 from typing import Final
 
-from dialogs.questions import KIND_TO_CONTRACT, RELATION_BY_VALUE, counted_kinds, person
+from dialogs.intake.questions.family import RELATION_BY_VALUE, person
+from dialogs.intake.questions.income import KIND_TO_CONTRACT, counted_kinds
 from dialogs.session import Session
 from eligibility.household import (
     CaringFor,
@@ -30,15 +31,10 @@ CHILD_SEX_PLACEHOLDER: Final = Sex.FEMALE
 """Not asked (the rules ignore a child's sex); the contract needs a value."""
 
 
-def _adults(s: Session) -> int:
-    people = s.people or 1
-    return max(1, people - len(s.child_ages or []))
-
-
 def to_household(s: Session, today: date) -> Household:
     """The household as answered; unanswered details fall back to neutral values."""
     members: list[Member] = []
-    for i in range(_adults(s)):
+    for i in range(s.adults_count()):
         p = person(s, i)
         relation = Relation.APPLICANT if i == 0 else Relation(_relation(p.relation))
         members.append(

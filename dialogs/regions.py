@@ -40,3 +40,4 @@ REGIONS: Final[tuple[tuple[str, Message, tuple[str, ...]], ...]] = (
     ("KZ-62", msg("Ulytau region"), ("улытау", "ulytau", "жезказган", "сатпаев")),
     ("KZ-63", msg("East Kazakhstan region"), ("восточно", "вко", "шыгыс", "усть камен", "оскемен")),
 )
+REGION_LABELS: Final = {code: label for code, label, _ in REGIONS}

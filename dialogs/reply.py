@@ -3,12 +3,15 @@
 `step` returns `Reply` objects (translatable, language-free); a front end calls `render` with the
 user's language and gets plain text and button labels (`RenderedReply`). Option values are short
 ASCII strings that travel in Telegram callback data as `question:value:version`.
+A reply may carry attachments (a place on the map, a file), rendered late as well, ask for the
+phone or the location (`request`, its first option labels the share button), end such a request,
+or hand the user over to another conversation (`handoff`: the intake's "Book a visit").
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Literal
+from typing import Literal, Protocol
 
 from dialogs.i18n import Language
 from dialogs.text import Message, Renderable
@@ -48,6 +51,34 @@ class Option:
     """In a several-choices question: currently ticked (shown with a checkmark)."""
 
 
+class RenderableFile(Protocol):
+    """A file's content in one language (a calendar file names the visit in it)."""
+
+    def render(self, lang: Language) -> bytes: ...
+
+
+@dataclass(frozen=True, slots=True)
+class Venue:
+    """A place on the map, with its name and address."""
+
+    latitude: float
+    longitude: float
+    title: Renderable
+    address: Renderable
+
+
+@dataclass(frozen=True, slots=True)
+class Document:
+    """A file to keep (e.g. the visit as a calendar file)."""
+
+    filename: str
+    content: RenderableFile
+    caption: Renderable | None = None
+
+
+Attachment = Venue | Document
+
+
 @dataclass(frozen=True, slots=True)
 class Reply:
     """One bot message: paragraphs of text, and the options that answer `question`."""
@@ -63,12 +94,39 @@ class Reply:
     request: Request | None = None
     numbered: bool = True
     """Whether a typed bare number picks an option (else it is an answer: an age, an amount)."""
+    layout: tuple[int, ...] = ()
+    """How many options go on each row, top to bottom (empty: `columns` on every row)."""
+    attachments: tuple[Attachment, ...] = ()
+    """Shown after the text, in order (each is a message of its own on Telegram)."""
+    ends_request: bool = False
+    """A request of an earlier reply is over: its share button goes away."""
+    handoff: str | None = None
+    """Hand the user over to this conversation (e.g. `booking`): the front end starts it
+    instead of showing this reply."""
 
 
 @dataclass(frozen=True, slots=True)
 class RenderedOption:
     value: str
     label: str
+
+
+@dataclass(frozen=True, slots=True)
+class RenderedVenue:
+    latitude: float
+    longitude: float
+    title: str
+    address: str
+
+
+@dataclass(frozen=True, slots=True)
+class RenderedDocument:
+    filename: str
+    content: bytes
+    caption: str | None
+
+
+RenderedAttachment = RenderedVenue | RenderedDocument
 
 
 @dataclass(frozen=True, slots=True)
@@ -83,6 +141,10 @@ class RenderedReply:
     multi: bool = False
     replace_previous: bool = False
     numbered: bool = True
+    layout: tuple[int, ...] = ()
+    attachments: tuple[RenderedAttachment, ...] = ()
+    ends_request: bool = False
+    handoff: str | None = None
 
 
 def render(replies: list[Reply], lang: Language) -> list[RenderedReply]:
@@ -105,7 +167,23 @@ def render_one(reply: Reply, lang: Language) -> RenderedReply:
         multi=reply.multi,
         replace_previous=reply.replace_previous,
         numbered=reply.numbered,
+        layout=reply.layout,
+        attachments=tuple(render_attachment(a, lang) for a in reply.attachments),
+        ends_request=reply.ends_request,
+        handoff=reply.handoff,
     )
+
+
+def render_attachment(attachment: Attachment, lang: Language) -> RenderedAttachment:
+    if isinstance(attachment, Venue):
+        return RenderedVenue(
+            latitude=attachment.latitude,
+            longitude=attachment.longitude,
+            title=attachment.title.render(lang),
+            address=attachment.address.render(lang),
+        )
+    caption = attachment.caption.render(lang) if attachment.caption is not None else None
+    return RenderedDocument(attachment.filename, attachment.content.render(lang), caption)
 
 
 def paragraphs(*parts: Renderable | None) -> tuple[Renderable, ...]:
@@ -114,12 +192,18 @@ def paragraphs(*parts: Renderable | None) -> tuple[Renderable, ...]:
 
 
 __all__ = [
+    "Attachment",
+    "Document",
     "InLanguage",
     "Lines",
     "Message",
     "Option",
+    "RenderedAttachment",
+    "RenderedDocument",
     "RenderedOption",
     "RenderedReply",
+    "RenderedVenue",
     "Reply",
+    "Venue",
     "render",
 ]

@@ -10,9 +10,8 @@ from decimal import Decimal
 from typing import Final
 
 from dialogs.documents import checklist, from_databases
-from dialogs.questions import quarter_months
-from dialogs.regions import REGIONS
-from dialogs.reply import Lines, Option, Reply, paragraphs
+from dialogs.regions import REGION_LABELS
+from dialogs.reply import Lines, Reply, paragraphs
 from dialogs.session import Session
 from dialogs.text import Day, Message, Money, Months, Renderable, Verbatim, msg, plural
 from eligibility import Screening
@@ -20,7 +19,6 @@ from eligibility.calendar import quarter_bounds
 from eligibility.parameters import procedure_terms
 from eligibility.rules import AssistanceBasis
 
-REGION_LABELS: Final = {code: label for code, label, _ in REGIONS}
 _SITE: Final = re.compile(r"\b[a-z0-9-]+(?:\.[a-z0-9-]+)*\.(?:kz|ru|com|org|gov)\b")
 """Web sites named in a (English) source note: shown as they are, in any language."""
 
@@ -290,56 +288,4 @@ def explain(s: Session, screening: Screening, today: date) -> list[Reply]:
     ]
 
 
-def after_result_options(s: Session) -> list[Option]:
-    return [
-        Option("book", msg("Book a visit")),
-        Option("change", msg("Change an answer")),
-        Option("restart", msg("Start over")),
-    ]
-
-
-def after_result_reply(s: Session, *before: Renderable | None) -> Reply:
-    return Reply(
-        text=paragraphs(*before, msg("What would you like to do next?")),
-        question="after_result",
-        options=tuple(after_result_options(s)),
-    )
-
-
-def declined_consent_text() -> tuple[Renderable, ...]:
-    return (
-        msg("Understood: I will not ask about your family. The general rules in short:"),
-        Lines(
-            (
-                msg(
-                    "• TSA is paid to families whose monthly income per person in the previous "
-                    "quarter is below the poverty line of their region."
-                ),
-                msg(
-                    "• The payment covers the difference: (poverty line − income per person) × "
-                    "family members, plus a monthly payment for each child aged 1 to 6."
-                ),
-                msg(
-                    "• If someone in the family can work, the help comes with a social contract "
-                    "and employment measures."
-                ),
-                msg(
-                    "• Apply at the employment center (in a village, at the akimat) with your "
-                    "identity card, or online at egov.kz."
-                ),
-                msg(
-                    "• More: {egov} and {gov}, the 1414 contact center.",
-                    egov=Verbatim("https://egov.kz"),
-                    gov=Verbatim("https://www.gov.kz/situations/11/58"),
-                ),
-            )
-        ),
-        quarter_hint(),
-    )
-
-
-def quarter_hint() -> Message:
-    return msg("Assistance is assigned per quarter, by the income of the previous quarter.")
-
-
-__all__ = ["after_result_reply", "declined_consent_text", "explain", "quarter_months"]
+__all__ = ["explain"]

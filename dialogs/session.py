@@ -11,7 +11,7 @@ from datetime import date
 from decimal import Decimal
 from typing import Any, Literal
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import AliasChoices, BaseModel, ConfigDict, Field
 
 from dialogs.i18n import Language
 
@@ -51,9 +51,9 @@ class Session(BaseModel):
     consent_text_version: str | None = None
 
     at: str = "language"
-    """The question waiting for an answer (`after_result` once the result was shown)."""
+    """The question waiting for an answer, or the screen shown (`summary`, `after_result`)."""
     idx: int = 0
-    """Which person (or which income) the question at `at` is about."""
+    """Which adult (or which income) the question at `at` is about; 0 for a question asked once."""
     history: list[str] = Field(default_factory=list)
     """Positions answered before `at`, as `question:idx`, for going back one step."""
     editing: str | None = None
@@ -68,8 +68,11 @@ class Session(BaseModel):
     child_ages: list[int] | None = None
     adults: list[Person] = Field(default_factory=list)
     income_kinds: list[str] | None = None
-    income_draft: list[str] | None = None
-    """Ticked income kinds while the several-choices question is open."""
+    draft: list[str] | None = Field(
+        default=None, validation_alias=AliasChoices("draft", "income_draft")
+    )
+    """Options ticked so far while a several-choices question is open (one is open at a time).
+    Older deployments stored it as `income_draft`."""
     money_mode: MoneyMode = "month"
     amounts: dict[str, Decimal] = Field(default_factory=dict)
     """Tenge received in the whole previous quarter, per income kind."""
@@ -81,6 +84,18 @@ class Session(BaseModel):
     application_date: date | None = None
     screening: dict[str, Any] | None = None
     """The screening result in the public contract's JSON (without the trace) once shown."""
+
+    def adults_count(self) -> int:
+        """How many adults the household has: the people who are not children under 18.
+
+        Until the children's ages are answered it is an estimate (at most two adults, three
+        people when the number is not known either), which sizes the path and its progress count.
+        The one formula: the path, the summary, the prompts and the screening all use it.
+        """
+        people = self.people if self.people is not None else 3
+        if self.child_ages is None:
+            return min(people, 2)
+        return max(1, people - len(self.child_ages))
 
     @classmethod
     def new(cls, language: Language | None = None) -> Session:

@@ -1,13 +1,17 @@
-"""Booking on Telegram: /book, /my_appointment, our buttons, and the reminder transport.
+"""Booking on Telegram: /book, /my_appointment, booking's buttons, and the reminder transport.
 
-Thin: each handler turns the update into one `booking.conversation.BookingFlow` call (inside the
-update's transaction, committed before anything is sent) and renders the `Outgoing` messages.
-Texts, contacts and locations are ours only while a booking is in progress (a draft exists);
-otherwise they fall through to the intake conversation. Any other command abandons the booking
-and goes on to the conversation router.
-`TelegramTransport` lets `booking.sender.ReminderSender` send through aiogram, translating
-Telegram's answers (429, 403, 5xx) into the sender's outcomes; `reminder_sender_task` starts the
-sender loop beside polling or the webhook.
+Thin: each handler loads the chat's booking draft with its version, makes one call of the
+transport-free `dialogs.booking.flow.BookingFlow` (over `booking.service.BookingService` in the
+update's transaction, and the intake's answers), stores the draft it returns by compare-and-set
+on the loaded version, and adds the replies, rendered in the user's language by bot.keyboards,
+to the turn's outbox (sent once the turn has committed). Texts, contacts and locations are ours
+only while a booking is in progress (a draft exists); otherwise they fall through to the intake
+conversation. Any other command abandons the booking and goes on to the conversation router.
+Button data are the `CallbackData` classes of bot/callbacks_booking.py.
+`TelegramTransport` lets `booking.sender.ReminderSender` send through aiogram: it words the due
+reminder (dialogs.booking.screens) in the user's language and translates Telegram's answers
+(429, 403, 5xx) into the sender's outcomes; `reminder_sender_task` starts the sender loop beside
+polling or the webhook.
 """
 
 from __future__ import annotations
@@ -17,10 +21,11 @@ import asyncio
 import contextlib
 import logging
 import math
-import re
 import signal
 import sys
-from collections.abc import Awaitable
+from collections.abc import Sequence
+from datetime import date, datetime
+from functools import cache, cached_property
 from typing import Any, Final
 
 from aiogram import Bot, F, Router
@@ -33,157 +38,199 @@ from aiogram.exceptions import (
     TelegramServerError,
 )
 from aiogram.filters import Command
-from aiogram.methods import AnswerCallbackQuery, SendDocument, SendMessage, SendVenue
-from aiogram.types import (
-    BufferedInputFile,
-    CallbackQuery,
-    InlineKeyboardButton,
-    InlineKeyboardMarkup,
-    KeyboardButton,
-    Message,
-    ReplyKeyboardMarkup,
-    ReplyKeyboardRemove,
-)
+from aiogram.methods import AnswerCallbackQuery
+from aiogram.types import CallbackQuery, Message
+from pydantic import ValidationError
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
-from booking.conversation import BookingFlow
-from booking.drafts import DraftConflict
-from booking.messages import Outgoing, is_ours
+from booking.drafts_repo import DraftConflict, DraftRepository
+from booking.notifications import ReminderDue
 from booking.sender import Blocked, Rejected, ReminderSender, RetryAfter, Transient
+from booking.service import BookingService
 from booking.settings import BookingSettings
+from bot import keyboards
+from bot.callbacks_booking import (
+    AppointmentAction,
+    BookingStep,
+    IntakeBookPress,
+    encode,
+    is_booking_button,
+)
 from bot.delivery import TurnReplies
 from bot.middlewares import ConversationConflict
+from bot.privacy import chat_ref
+from bot.store import StoredConversation, UserRow
 from bot.telegram_session import call_for_message_id
+from dialogs.booking import screens
+from dialogs.booking.draft import Current, Draft
+from dialogs.booking.flow import (
+    AppointmentPress,
+    BookingEvent,
+    BookingFlow,
+    Outcome,
+    ShowAppointment,
+    Start,
+    StepPress,
+    UnknownButton,
+    Who,
+)
+from dialogs.booking.intake import FromIntake
+from dialogs.booking.port import BookingPort
+from dialogs.events import ContactShared, LocationShared, TextInput
 from dialogs.i18n import Language
+from dialogs.reply import render, render_one
+from dialogs.session import Session
+from dialogs.text import Renderable
 from storage.base import utc_now
 
 log = logging.getLogger(__name__)
 
-AFTER_RESULT_BOOK: Final = re.compile(r"^after_result:book:\d+$")
 BOOKING_COMMANDS: Final = ("book", "my_appointment")
 
 
-def reply_markup(
-    out: Outgoing,
-) -> InlineKeyboardMarkup | ReplyKeyboardMarkup | ReplyKeyboardRemove | None:
-    if out.buttons:
-        return InlineKeyboardMarkup(
-            inline_keyboard=[
-                [InlineKeyboardButton(text=label, callback_data=data) for label, data in row]
-                for row in out.buttons
-            ]
-        )
-    if out.request is not None:
-        button = KeyboardButton(
-            text=out.request_label,
-            request_contact=out.request == "contact" or None,
-            request_location=out.request == "location" or None,
-        )
-        return ReplyKeyboardMarkup(
-            keyboard=[[button]], resize_keyboard=True, one_time_keyboard=True
-        )
-    if out.remove_keyboard:
-        return ReplyKeyboardRemove(remove_keyboard=True)
-    return None
+class IntakeAnswers:
+    """The booking's `Citizen` from what the turn already read: the users row (consent) and
+    the intake session (parsed only if the flow asks: most texts are not about booking)."""
+
+    def __init__(self, user: UserRow | None, stored: StoredConversation | None) -> None:
+        self.consent = user is not None and user.consent_at is not None
+        self.stored = stored
+
+    @cached_property
+    def intake(self) -> FromIntake:
+        session = None
+        if self.stored is not None:
+            try:
+                session = Session.model_validate_json(self.stored.data)
+            except ValidationError:
+                session = None
+        return FromIntake(session, self.consent)
+
+    def consented(self) -> bool:
+        return self.consent
+
+    def region(self) -> str | None:
+        return self.intake.region()
+
+    def checklist(self, today: date) -> Sequence[Renderable] | None:
+        return self.intake.checklist(today)
 
 
-def telegram_method(chat_id: int, out: Outgoing) -> SendMessage | SendVenue | SendDocument:
-    if out.venue is not None:
-        venue = out.venue
-        return SendVenue(
-            chat_id=chat_id,
-            latitude=venue.latitude,
-            longitude=venue.longitude,
-            title=venue.title,
-            address=venue.address,
-        )
-    if out.document is not None:
-        document = out.document
-        return SendDocument(
-            chat_id=chat_id,
-            document=BufferedInputFile(document.content, filename=document.filename),
-            caption=document.caption,
-        )
-    return SendMessage(chat_id=chat_id, text=out.text, reply_markup=reply_markup(out))
-
-
-def deliver(replies: TurnReplies, chat_id: int, messages: list[Outgoing]) -> None:
-    for out in messages:
-        replies.add(telegram_method(chat_id, out))
-
-
-async def _answer(
+async def take_booking_turn(
     data: dict[str, Any],
     chat_id: int,
-    pending: Awaitable[list[Outgoing] | None],
+    event: BookingEvent,
+    settings: BookingSettings,
     query: CallbackQuery | None = None,
 ) -> None:
-    """Run one flow call and say what it returns (stored with the turn's commit): the turn's
-    shape for every booking handler.
+    """Load the draft, run the flow on one event, store its draft, say its replies: the turn's
+    shape for every booking handler (and for the intake's hand-over to booking).
 
-    None from the flow means "not a booking matter": the next router (the dialog) gets it.
+    None from the flow means "not a booking matter": the next router (the intake) gets it. A
+    draft saved meanwhile by another turn of this chat makes the whole turn run again.
     """
-    try:
-        messages = await pending
-    except DraftConflict as conflict:
-        raise ConversationConflict(str(conflict)) from None
-    if messages is None:
+    db: AsyncSession = data["db"]
+    lang: Language = data["lang"]
+    now = utc_now()
+    drafts = DraftRepository(db, Draft)
+    loaded, version = await drafts.load(chat_id, now)
+    current = Current(loaded, version) if loaded is not None and version is not None else None
+    port: BookingPort = BookingService(db, settings)
+    flow = BookingFlow(port, IntakeAnswers(data.get("user"), data.get("conversation")))
+    outcome = await flow.handle(Who(chat_id, lang, now), current, event)
+    if outcome is None:
         raise SkipHandler
+    try:
+        shown = await _store(drafts, chat_id, outcome, version, now)
+    except DraftConflict:
+        raise ConversationConflict(chat_ref(chat_id)) from None
     replies: TurnReplies = data["replies"]
     if query is not None:
         replies.add(AnswerCallbackQuery(callback_query_id=query.id))
-    deliver(replies, chat_id, messages)
+    for call in keyboards.send_all(chat_id, render(outcome.replies, lang), shown, encode):
+        replies.add(call)
+
+
+async def _store(
+    drafts: DraftRepository[Draft],
+    chat_id: int,
+    outcome: Outcome,
+    version: int | None,
+    now: datetime,
+) -> int:
+    """Store the outcome's draft (compare-and-set); the version its buttons carry."""
+    if outcome.keep:
+        return version or 0
+    if outcome.draft is not None:
+        return await drafts.save(chat_id, outcome.draft, expected_version=version, now=now)
+    if version is not None:
+        await drafts.drop(chat_id, expected_version=version)
+    return 0
+
+
+@cache
+def default_settings() -> BookingSettings:
+    """Booking's settings from the environment, read once."""
+    return BookingSettings()
+
+
+async def hand_over(data: dict[str, Any], chat_id: int) -> None:
+    """Start booking in this turn: the intake's hand-over (a reply with `handoff` equal to
+    dialogs.booking.screens.HANDOFF, "Book a visit" under the result). The caller has
+    answered the button press already, if there was one."""
+    await take_booking_turn(data, chat_id, Start(), default_settings())
 
 
 def create_router(settings: BookingSettings | None = None) -> Router:
-    flow = BookingFlow(settings or BookingSettings())
+    config = settings or default_settings()
     router = Router(name="booking")
     router.message.filter(F.chat.type == "private")
     router.callback_query.filter(F.message.chat.type == "private")
 
-    async def on_book(message: Message, db: AsyncSession, lang: Language, **data: Any) -> None:
-        chat_id = message.chat.id
-        await _answer(data, chat_id, flow.start(db, chat_id, lang, utc_now()))
+    async def on_book(message: Message, **data: Any) -> None:
+        await take_booking_turn(data, message.chat.id, Start(), config)
 
-    async def on_my_appointment(
-        message: Message, db: AsyncSession, lang: Language, **data: Any
-    ) -> None:
-        chat_id = message.chat.id
-        await _answer(data, chat_id, flow.my_appointment(db, chat_id, lang, utc_now()))
+    async def on_my_appointment(message: Message, **data: Any) -> None:
+        await take_booking_turn(data, message.chat.id, ShowAppointment(), config)
 
     async def on_other_command(message: Message, db: AsyncSession, **data: Any) -> None:
-        """Another command (/start, /help…) ends a booking in progress; the dialog takes it."""
-        await flow.abandon(db, message.chat.id)
+        """Another command (/start, /help…) ends a booking in progress; the intake takes it."""
+        await DraftRepository(db, Draft).abandon(message.chat.id)
         raise SkipHandler
 
-    async def on_press(query: CallbackQuery, db: AsyncSession, lang: Language, **data: Any) -> None:
+    async def on_press(query: CallbackQuery, **data: Any) -> None:
+        """Our buttons, and the intake's "Book a visit" under the result (until the intake
+        hands over itself, see bot.callbacks_booking.IntakeBookPress)."""
         assert query.message is not None
-        chat_id, pressed = query.message.chat.id, query.data or ""
-        if AFTER_RESULT_BOOK.match(pressed):  # "Book a visit" under the screening result
-            await _answer(data, chat_id, flow.start(db, chat_id, lang, utc_now()), query)
-        else:
-            await _answer(data, chat_id, flow.press(db, chat_id, lang, pressed, utc_now()), query)
+        found: BookingStep | AppointmentAction | IntakeBookPress | None = data.get("callback_data")
+        event: BookingEvent
+        if isinstance(found, BookingStep):
+            event = StepPress(found.action, found.value, found.version)
+        elif isinstance(found, AppointmentAction):
+            event = AppointmentPress(found.action, found.appointment)
+        elif isinstance(found, IntakeBookPress):
+            event = Start()
+        else:  # booking's mark, but none of its buttons (an old format, a forged payload)
+            event = UnknownButton()
+        await take_booking_turn(data, query.message.chat.id, event, config, query)
 
-    async def on_text(message: Message, db: AsyncSession, lang: Language, **data: Any) -> None:
-        chat_id = message.chat.id
-        await _answer(data, chat_id, flow.text(db, chat_id, lang, message.text or "", utc_now()))
+    async def on_text(message: Message, **data: Any) -> None:
+        event = TextInput(text=message.text or "")
+        await take_booking_turn(data, message.chat.id, event, config)
 
-    async def on_contact(message: Message, db: AsyncSession, lang: Language, **data: Any) -> None:
+    async def on_contact(message: Message, **data: Any) -> None:
         assert message.contact is not None
-        contact, chat_id = message.contact, message.chat.id
-        author = message.from_user
+        contact, author = message.contact, message.from_user
+        event: BookingEvent = ContactShared(phone=contact.phone_number)
         if contact.user_id is not None and author is not None and contact.user_id != author.id:
-            # Someone else's contact card: not the user's own number, ask again.
-            await _answer(data, chat_id, flow.text(db, chat_id, lang, "-", utc_now()))
-            return
-        phone = contact.phone_number
-        await _answer(data, chat_id, flow.contact(db, chat_id, lang, phone, utc_now()))
+            event = TextInput(text="-")  # someone else's contact card: ask again
+        await take_booking_turn(data, message.chat.id, event, config)
 
-    async def on_location(message: Message, db: AsyncSession, lang: Language, **data: Any) -> None:
+    async def on_location(message: Message, **data: Any) -> None:
         assert message.location is not None
-        where, chat_id = message.location, message.chat.id
-        found = flow.location(db, chat_id, lang, where.latitude, where.longitude, utc_now())
-        await _answer(data, chat_id, found)
+        where = message.location
+        event = LocationShared(latitude=where.latitude, longitude=where.longitude)
+        await take_booking_turn(data, message.chat.id, event, config)
 
     router.message.register(on_book, Command(BOOKING_COMMANDS[0], ignore_case=True))
     router.message.register(on_my_appointment, Command(BOOKING_COMMANDS[1], ignore_case=True))
@@ -191,8 +238,10 @@ def create_router(settings: BookingSettings | None = None) -> Router:
     router.message.register(on_text, F.text)
     router.message.register(on_contact, F.contact)
     router.message.register(on_location, F.location)
-    router.callback_query.register(on_press, F.data.func(is_ours))
-    router.callback_query.register(on_press, F.data.regexp(AFTER_RESULT_BOOK))
+    router.callback_query.register(on_press, BookingStep.filter())
+    router.callback_query.register(on_press, AppointmentAction.filter())
+    router.callback_query.register(on_press, F.data.func(is_booking_button))
+    router.callback_query.register(on_press, IntakeBookPress.filter())
     return router
 
 
@@ -205,10 +254,10 @@ class TelegramTransport:
     def __init__(self, bot: Bot) -> None:
         self.bot = bot
 
-    async def send(self, chat_id: int, message: Outgoing, *, timeout: float) -> int | None:
+    async def send(self, chat_id: int, reminder: ReminderDue, *, timeout: float) -> int | None:
         """Only the message id is taken from the answer (no Message object is built): the
         sender records the send right after, and that time is the window a crash repeats in."""
-        method = telegram_method(chat_id, message)
+        method = reminder_call(chat_id, reminder)
         try:
             return await call_for_message_id(self.bot, method, math.ceil(timeout))
         except TelegramRetryAfter as flood:
@@ -219,6 +268,16 @@ class TelegramTransport:
             raise Transient(type(error).__name__) from None
         except TelegramAPIError as error:
             raise Rejected(error.message) from None
+
+
+def reminder_call(chat_id: int, reminder: ReminderDue) -> keyboards.SendCall:
+    """The reminder worded in the user's language, as the one Telegram call that sends it."""
+    lang: Language = "kk" if reminder.language == "kk" else "ru"
+    reply = screens.reminder(
+        reminder.appointment_id, reminder.starts_at, reminder.offset_minutes, reminder.place
+    )
+    (call,) = keyboards.send_calls(chat_id, render_one(reply, lang), 0, encode)
+    return call
 
 
 def reminder_sender_task(
@@ -232,8 +291,9 @@ def reminder_sender_task(
 
 
 async def _run_sender_alone(args: argparse.Namespace) -> None:
-    from bot.app import create_bot, engine_options
     from bot.config import ConfigurationError, Settings, load_settings
+    from bot.factory import create_bot, engine_options
+    from bot.speedups import Speedups
     from storage.base import create_engine, session_maker
 
     try:
@@ -244,7 +304,8 @@ async def _run_sender_alone(args: argparse.Namespace) -> None:
         raise SystemExit(2) from None
     if args.rate is not None:
         booking_settings.send_rate = args.rate
-    engine = create_engine(settings.database_url, **engine_options(settings.database_url))
+    options = engine_options(settings.database_url, Speedups(settings.speedups))
+    engine = create_engine(settings.database_url, **options)
     bot = create_bot(settings)
     sender = ReminderSender(session_maker(engine), TelegramTransport(bot), booking_settings)
     stop = asyncio.Event()

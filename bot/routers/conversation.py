@@ -1,6 +1,6 @@
 """The conversation itself: every private message or button becomes a dialog event.
 
-Handlers are thin: translate the update into a `dialogs` event and take the turn (bot.flow).
+Handlers are thin: translate the update into a `dialogs` event and take the turn (bot.turn).
 """
 
 from __future__ import annotations
@@ -13,8 +13,8 @@ from aiogram.filters import CommandObject
 from aiogram.types import CallbackQuery, Message
 
 from bot import callbacks
-from bot.flow import Turn, repeat_question, take_turn
 from bot.texts import outdated_button
+from bot.turn import Turn, repeat_question, take_turn
 from dialogs.events import (
     ButtonPress,
     Command,

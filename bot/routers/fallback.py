@@ -8,7 +8,7 @@ from aiogram import F, Router
 from aiogram.types import CallbackQuery, Message
 
 from bot import texts
-from bot.flow import Turn, repeat_question
+from bot.turn import Turn, repeat_question
 
 
 async def on_edited(message: Message, **data: Any) -> None:

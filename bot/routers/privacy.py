@@ -11,9 +11,9 @@ from aiogram.methods import AnswerCallbackQuery, EditMessageText, SendMessage
 from aiogram.types import CallbackQuery, Message
 
 from bot import callbacks, keyboards, store, texts
-from bot.flow import Turn, answered_count, load_session, repeat_question
 from bot.privacy import chat_ref
 from bot.retention import erasure_vacuum
+from bot.turn import Turn, answered_count, load_session, repeat_question
 
 log = logging.getLogger(__name__)
 

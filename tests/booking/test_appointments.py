@@ -20,7 +20,7 @@ from booking.appointments import (
     confirm_attendance,
     upcoming_appointment,
 )
-from booking.drafts import forget_stale_drafts
+from booking.drafts_repo import forget_stale_drafts
 from booking.places import Place
 from booking.slots import local_moment
 from storage.booking import Appointment, BookingDraft, Reminder, SlotCounter

@@ -6,12 +6,17 @@ from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta
 
 import pytest
+from aiogram.methods import SendMessage
+from aiogram.types import InlineKeyboardMarkup
 from icalendar import Calendar
 
-from booking.calendar_file import appointment_ics
-from booking.messages import Outgoing, parse_phone, reminder_message
+from booking.notifications import ReminderDue
+from booking.places import Place
 from booking.slots import local_moment
-from storage.booking import Appointment
+from bot.routers.booking import reminder_call
+from dialogs.booking.calendar_file import CalendarFile
+from dialogs.booking.phone import parse_phone
+from dialogs.text import Verbatim
 from tests.booking.conftest import make_place
 
 SLOT = local_moment(date(2026, 12, 3), time(10, 0))
@@ -43,6 +48,25 @@ class Due:
     starts_at: datetime
     offset_minutes: int
     language: str
+
+
+@dataclass
+class Outgoing:
+    """The reminder as Telegram shows it: its text and its buttons' (label, data) rows."""
+
+    text: str
+    buttons: list[list[tuple[str, str]]]
+
+
+def reminder_message(item: Due, place: Place) -> Outgoing:
+    """The reminder as the transport sends it (dialogs.booking.screens, bot.keyboards)."""
+    due = ReminderDue(
+        item.appointment_id, item.starts_at, item.offset_minutes, item.language, place
+    )
+    call = reminder_call(1, due)
+    assert isinstance(call, SendMessage) and isinstance(call.reply_markup, InlineKeyboardMarkup)
+    rows = call.reply_markup.inline_keyboard
+    return Outgoing(call.text, [[(b.text, b.callback_data or "") for b in row] for row in rows])
 
 
 @pytest.mark.parametrize(
@@ -78,9 +102,9 @@ def test_minutes_reminder() -> None:
 
 def test_the_calendar_file_is_in_almaty_time_with_an_alarm() -> None:
     place = make_place()
-    appointment = Appointment(id=12, chat_id=1, place_id=place.id, starts_at=SLOT)
     now = datetime(2026, 12, 1, 4, 0, tzinfo=UTC)
-    data = appointment_ics(appointment, place, "ru", ["• удостоверение личности"], now=now)
+    checklist = [Verbatim("• удостоверение личности")]
+    data = CalendarFile(12, SLOT, place, checklist, now).render("ru")
     calendar = Calendar.from_ical(data)
     event = calendar.walk("VEVENT")[0]
     assert str(event["uid"]) == "appointment-12@komek"

@@ -25,7 +25,7 @@ from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
 
 from booking import outbox
-from booking.messages import Outgoing
+from booking.notifications import ReminderDue
 from booking.sender import Blocked, Rejected, ReminderSender, RetryAfter, Transient
 from booking.settings import BookingSettings
 from bot.routers.booking import TelegramTransport
@@ -36,9 +36,12 @@ from tests.booking.seeding import seed_due_reminders
 from tests.fake_telegram import FakeTelegram, fake_api
 
 CHAT = 7101
-REMINDER = Outgoing(
-    text="Ертең 10:00-де жұмыспен қамту орталығында күтеміз. Ждём вас завтра в 10:00.",
-    buttons=((("Келемін", "bk:come:1"), ("Бас тарту", "bk:cancel:1")),),
+REMINDER = ReminderDue(
+    appointment_id=1,
+    starts_at=datetime(2026, 12, 3, 5, 0, tzinfo=UTC),
+    offset_minutes=24 * 60,
+    language="kk",
+    place=make_place(),
 )
 
 
@@ -93,7 +96,7 @@ async def test_the_transport_maps_every_answer_to_an_outcome(
     message_id = await transport.send(CHAT, REMINDER, timeout=2)
     sent = fake.sent_messages(CHAT)[-1]
     assert message_id == sent.message_id
-    assert sent.callback_data == ["bk:come:1", "bk:cancel:1"]
+    assert sent.callback_data == ["!bk:come:1", "!bk:move:1", "!bk:cancel:1"]
 
     fake.fail_next("sendMessage", status=429, retry_after=3)
     with pytest.raises(RetryAfter) as flood:
@@ -120,7 +123,7 @@ class SlowTransport(TelegramTransport):
         super().__init__(bot)
         self.on_the_wire: list[tuple[float, float]] = []
 
-    async def send(self, chat_id: int, message: Outgoing, *, timeout: float) -> int | None:
+    async def send(self, chat_id: int, message: ReminderDue, *, timeout: float) -> int | None:
         began = time.monotonic()
         await asyncio.sleep(0.005)
         message_id = await super().send(chat_id, message, timeout=timeout)

@@ -105,7 +105,7 @@ async def test_health_readiness_and_metrics_beside_the_webhook(
 ) -> None:
     port = free_port()
     base = f"http://127.0.0.1:{port}"
-    user = fake.user(33, language_code="kk")
+    user = fake.user(987_654_321, language_code="kk")
     async with running_bot(fake, sqlite_url, **webhook_overrides(port)) as app:
         for _ in range(200):
             if fake.webhook is not None:

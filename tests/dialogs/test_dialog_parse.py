@@ -6,6 +6,7 @@ from decimal import Decimal
 
 import pytest
 
+from dialogs.intake.shipped import spellings
 from dialogs.parse import (
     match_choice,
     parse_choice_numbers,
@@ -14,7 +15,6 @@ from dialogs.parse import (
     parse_money,
     parse_yes_no,
 )
-from dialogs.questions import spellings
 
 
 @pytest.mark.parametrize(

@@ -11,9 +11,11 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from dialogs import ButtonPress, Command, Session, TextInput
-from dialogs.flow import _RESTART_WORDS, _step, path
+from dialogs.intake.questions.income import counted_kinds
+from dialogs.intake.shipped import INTAKE, path
+from dialogs.intake.step import take
+from dialogs.intake.vocabulary import RESTART_WORDS
 from dialogs.parse import words
-from dialogs.questions import QUESTIONS, counted_kinds
 
 TRICKY = [
     "",
@@ -96,7 +98,7 @@ def _check(before: Session, after: Session) -> None:
         assert after == before
     for entry, value in earlier_answers(before).items():
         assert answer_of(after, entry) == value, entry
-    assert after.at in QUESTIONS
+    assert after.at in INTAKE.names
 
 
 @settings(max_examples=1000, deadline=None, suppress_health_check=[HealthCheck.too_slow])
@@ -106,9 +108,9 @@ def _check(before: Session, after: Session) -> None:
 )
 def test_any_text_at_any_question(where: str, text: str) -> None:
     before = session_at(where)
-    after, replies = _step(before, TextInput(text=text), APPLICATION_DAY)
+    after, replies = take(INTAKE, before, TextInput(text=text), APPLICATION_DAY)
     assert replies, "every input gets an answer"
-    if words(text) in _RESTART_WORDS or (before.finished and after.region is None):
+    if words(text) in RESTART_WORDS or (before.finished and after.region is None):
         return  # "start over" (typed, or option 3 after the result) erases answers on purpose
     _check(before, after)
 
@@ -116,7 +118,7 @@ def test_any_text_at_any_question(where: str, text: str) -> None:
 @settings(max_examples=1000, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(
     where=st.sampled_from(sorted(PREFIXES)),
-    question=st.one_of(st.sampled_from(sorted(QUESTIONS)), st.text(max_size=16)),
+    question=st.one_of(st.sampled_from(sorted(INTAKE.names)), st.text(max_size=16)),
     value=st.one_of(
         st.sampled_from(["yes", "no", "done", "back", "4", "0", "999", "KZ-15", "mode_q", "none"]),
         st.text(max_size=20),
@@ -128,7 +130,7 @@ def test_any_button_at_any_question(
 ) -> None:
     before = session_at(where)
     press = ButtonPress(question=question, value=value, version=before.version + version_shift)
-    after, replies = _step(before, press, APPLICATION_DAY)
+    after, replies = take(INTAKE, before, press, APPLICATION_DAY)
     assert replies
     if value == "restart":
         return
@@ -161,7 +163,7 @@ def walks(draw: Any) -> list[tuple[str, Any]]:
 @given(moves=walks())
 def test_random_walks_keep_the_session_consistent(moves: list[tuple[str, Any]]) -> None:
     session = Session.new()
-    session, replies = _step(session, Command(name="start"), APPLICATION_DAY)
+    session, replies = take(INTAKE, session, Command(name="start"), APPLICATION_DAY)
     for kind, what in moves:
         event: Any
         if kind == "offered":
@@ -179,11 +181,11 @@ def test_random_walks_keep_the_session_consistent(moves: list[tuple[str, Any]]) 
         else:
             event = Command(name=what)
         before = session
-        session, replies = _step(session, event, APPLICATION_DAY)
+        session, replies = take(INTAKE, session, event, APPLICATION_DAY)
         assert replies
         assert session.version >= before.version
         assert Session.model_validate_json(session.model_dump_json()) == session
-        assert session.at in QUESTIONS
+        assert session.at in INTAKE.names
         if session.at not in {"language", "consent", "after_result"}:
             assert (session.at, session.idx) in path(session), (session.at, session.idx)
         assert session.finished == (session.at == "after_result")

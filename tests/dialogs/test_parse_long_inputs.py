@@ -15,6 +15,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from test_dialog_properties import TRICKY
 
+from dialogs.intake.shipped import spellings
 from dialogs.parse import (
     MAX_MONEY,
     MoneyAnswer,
@@ -27,7 +28,6 @@ from dialogs.parse import (
     parse_yes_no,
     words,
 )
-from dialogs.questions import spellings
 
 REGIONS = spellings("region")
 OPTIONS = 5

@@ -23,14 +23,14 @@ from aiogram.methods import (
 from aiogram.types import CallbackQuery, InlineKeyboardMarkup, Message, ReplyKeyboardMarkup
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from bot import keyboards, store, texts
+from bot import keyboards, metrics, store, texts
 from bot.delivery import TurnReplies
 from bot.middlewares import ConversationConflict, UnitOfWork
 from bot.privacy import chat_ref
-from dialogs import RenderedReply, Session, render, step
+from dialogs import RenderedReply, Session, household_answers, render, step
 from dialogs.events import ButtonPress, Event
-from dialogs.flow import answered, ask, path
 from dialogs.i18n import KZ_TIME, Language
+from dialogs.intake.shipped import answered, ask, path
 from dialogs.text import Message as Text
 from storage.base import utc_now
 
@@ -155,6 +155,10 @@ async def _record_user_facts(turn: Turn, before: Session, after: Session, now: d
     if after.consent and (not before.consent or consent_changed) and after.consent_text_version:
         await store.record_consent(turn.db, turn.chat_id, after.consent_text_version, now)
     if after.finished and after.screening is not None and after.screening != before.screening:
+        verdict = after.screening.get("verdict") or (
+            "eligible" if after.screening.get("eligible") else "not_eligible"
+        )
+        turn.uow.on_commit.append(metrics.SCREENINGS.labels(verdict=str(verdict)).inc)
         await store.save_screening(
             turn.db,
             turn.chat_id,
@@ -165,25 +169,9 @@ async def _record_user_facts(turn: Turn, before: Session, after: Session, now: d
 
 
 def household_of(session: Session) -> dict[str, object]:
-    """The answers the result was computed from (JSON-safe), stored next to the result."""
-    answers = session.model_dump(
-        mode="json",
-        include={
-            "region",
-            "settlement",
-            "people",
-            "child_ages",
-            "adults",
-            "income_kinds",
-            "money_mode",
-            "amounts",
-            "loans",
-            "loan_amount",
-            "sanctions",
-            "application_date",
-        },
-    )
-    return dict(answers)
+    """The answers the result was computed from (JSON-safe), stored next to the result: the
+    fields of the intake's declared questions (dialogs.household_answers)."""
+    return household_answers(session)
 
 
 def _after_press(
