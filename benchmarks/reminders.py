@@ -4,7 +4,7 @@
     .venv/bin/python benchmarks/reminders.py --rate 25 --count 2000   # the production default rate
     .venv/bin/python benchmarks/reminders.py --database postgresql    # KOMEK_TEST_POSTGRES_URL
 
-The sender runs as its own process (`python -m bot.routers.booking`, the real aiogram transport)
+The sender runs as its own process (`python -m bot reminders`, the real aiogram transport)
 against a fake Telegram served here. About halfway (by the clock: count/rate/2 after the first
 send, plus a random fraction of a send interval) it is killed with SIGKILL, then started again.
 Counted at the fake server: duplicates (a chat messaged twice) and lost reminders (a chat never
@@ -91,7 +91,7 @@ def start_sender(fake: FakeTelegram, url: str, args: argparse.Namespace) -> subp
         "LOG_LEVEL": "WARNING",
     }
     return subprocess.Popen(
-        [sys.executable, "-m", "bot.routers.booking"],
+        [sys.executable, "-m", "bot", "reminders"],
         cwd=ROOT,
         env=env,
         stdout=subprocess.DEVNULL,

@@ -2,7 +2,7 @@
 
 Booking knows *that* a reminder is due and what it is about; how it is worded, in which
 language and with which buttons is the conversation layer's business (dialogs.booking.screens
-`reminder`), rendered late by the front end that delivers it (bot/routers/booking.py's
+`reminder`), rendered late by the front end that delivers it (bot/reminders.py's
 `TelegramTransport`). So the sender stays text-free, and the same notice can go out through
 any channel in the citizen's language.
 """

@@ -1,6 +1,6 @@
 """The reminder sender loop: claims due outbox rows, paces itself, records every outcome.
 
-Transport-free and text-free: the bot hands in a `Transport` (bot/routers/booking.py wraps
+Transport-free and text-free: the bot hands in a `Transport` (bot/reminders.py wraps
 aiogram) that words one `booking.notifications.ReminderDue` in the user's language, sends it
 and translates Telegram's answers into the exceptions below.
 Pacing: one global schedule (`send_rate` messages a second, default 25, under Telegram's ~30)

@@ -27,8 +27,8 @@ from bot.factory import create_bot, create_dispatcher, engine_options
 from bot.middlewares import write_gate
 from bot.polling import UpdateRunner, poll
 from bot.privacy import log_loop_exception
+from bot.reminders import reminder_sender_task
 from bot.retention import retention_loop
-from bot.routers.booking import reminder_sender_task
 from bot.speedups import Speedups
 from bot.webhook import create_webhook_app
 from storage.base import create_engine, session_maker

@@ -10,15 +10,11 @@ are the ones booking's buttons always had, so buttons already in users' chats (y
 reminder) keep working; the leading `!` marks them as the bot's own, never the intake's
 (bot/callbacks.py). `encode` turns the conversation's options (dialogs.booking.screens: `STEP`
 or `APPOINTMENT` buttons, valued `action:value`) into these; bot/keyboards.py calls it.
-
-`IntakeBookPress` is transitional: the intake's "Book a visit" under the result
-(`after_result:book:<version>`), taken over by the booking router until the intake hands over
-with `Reply.handoff` (dialogs.booking.screens.HANDOFF) instead.
 """
 
 from __future__ import annotations
 
-from typing import Final, Literal
+from typing import Final
 
 from aiogram.filters.callback_data import CallbackData
 
@@ -36,11 +32,6 @@ class BookingStep(CallbackData, prefix=PREFIX):
 class AppointmentAction(CallbackData, prefix=PREFIX):
     action: str
     appointment: int
-
-
-class IntakeBookPress(CallbackData, prefix="after_result"):
-    value: Literal["book"]
-    version: int
 
 
 def encode(question: str, value: str, version: int) -> str:

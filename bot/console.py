@@ -14,6 +14,8 @@ from typing import Final, TextIO
 from dialogs import ButtonPress, Command, Event, RenderedReply, Session, TextInput, render, step
 from dialogs.events import CommandName
 from dialogs.i18n import Language
+from dialogs.intake.screens.after_result import BOOKING_ELSEWHERE
+from dialogs.intake.shipped import ask
 from dialogs.reply import InLanguage, Lines
 from dialogs.text import msg
 
@@ -73,6 +75,8 @@ def run_console(
             continue
         event = to_event(line, last, session.version)
         session, replies = step(session, event, today=day)
+        if any(reply.handoff for reply in replies):  # booking: not in the terminal (yet)
+            replies = [ask(session, day, BOOKING_ELSEWHERE)]
         rendered = render(replies, session.language or lang)
         show(rendered, stdout)
         last = next((r for r in reversed(rendered) if r.question), last)

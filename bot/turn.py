@@ -97,8 +97,9 @@ async def load_session(db: AsyncSession, chat_id: int) -> tuple[Session, int | N
     return parse_session(await store.load_conversation(db, chat_id))
 
 
-async def take_turn(turn: Turn, event: Event) -> None:
-    """Run the dialog on one event and deliver its replies."""
+async def take_turn(turn: Turn, event: Event) -> str | None:
+    """Run the dialog on one event and deliver its replies; the conversation it hands the
+    user over to, if any (e.g. booking, after "Book a visit": the caller starts it)."""
     now = utc_now()
     before, stored_version = await turn.session()
     after, replies = step(before, event, today=almaty_today(now))
@@ -122,12 +123,14 @@ async def take_turn(turn: Turn, event: Event) -> None:
 
     result = after.finished and not before.finished
     lang: Language = after.language or turn.lang
-    rendered = render(replies, lang)
+    handoff = next((reply.handoff for reply in replies if reply.handoff), None)
+    rendered = render([reply for reply in replies if not reply.handoff], lang)
     if turn.callback is not None:
         rendered = _after_press(turn, stale, lang, rendered, after.version, result=result)
     if result:  # several long messages follow: "typing…" while they go out
         turn.replies.add(SendChatAction(chat_id=turn.chat_id, action="typing"))
     deliver(turn.replies, rendered, after.version)
+    return handoff
 
 
 async def repeat_question(turn: Turn, hint: Text | None, *, toast: Text | None = None) -> None:

@@ -1,4 +1,4 @@
-"""Booking on Telegram: /book, /my_appointment, booking's buttons, and the reminder transport.
+"""Booking on Telegram: /book, /my_appointment and booking's buttons.
 
 Thin: each handler loads the chat's booking draft with its version, makes one call of the
 transport-free `dialogs.booking.flow.BookingFlow` (over `booking.service.BookingService` in the
@@ -7,52 +7,33 @@ on the loaded version, and adds the replies, rendered in the user's language by 
 to the turn's outbox (sent once the turn has committed). Texts, contacts and locations are ours
 only while a booking is in progress (a draft exists); otherwise they fall through to the intake
 conversation. Any other command abandons the booking and goes on to the conversation router.
-Button data are the `CallbackData` classes of bot/callbacks_booking.py.
-`TelegramTransport` lets `booking.sender.ReminderSender` send through aiogram: it words the due
-reminder (dialogs.booking.screens) in the user's language and translates Telegram's answers
-(429, 403, 5xx) into the sender's outcomes; `reminder_sender_task` starts the sender loop beside
-polling or the webhook.
+Button data are the `CallbackData` classes of bot/callbacks_booking.py. Reminders are
+bot.reminders'.
 """
 
 from __future__ import annotations
 
-import argparse
-import asyncio
-import contextlib
 import logging
-import math
-import signal
-import sys
 from collections.abc import Sequence
 from datetime import date, datetime
 from functools import cache, cached_property
 from typing import Any, Final
 
-from aiogram import Bot, F, Router
+from aiogram import F, Router
 from aiogram.dispatcher.event.bases import SkipHandler
-from aiogram.exceptions import (
-    TelegramAPIError,
-    TelegramForbiddenError,
-    TelegramNetworkError,
-    TelegramRetryAfter,
-    TelegramServerError,
-)
 from aiogram.filters import Command
 from aiogram.methods import AnswerCallbackQuery
 from aiogram.types import CallbackQuery, Message
 from pydantic import ValidationError
-from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
+from sqlalchemy.ext.asyncio import AsyncSession
 
 from booking.drafts_repo import DraftConflict, DraftRepository
-from booking.notifications import ReminderDue
-from booking.sender import Blocked, Rejected, ReminderSender, RetryAfter, Transient
 from booking.service import BookingService
 from booking.settings import BookingSettings
 from bot import keyboards
 from bot.callbacks_booking import (
     AppointmentAction,
     BookingStep,
-    IntakeBookPress,
     encode,
     is_booking_button,
 )
@@ -60,8 +41,6 @@ from bot.delivery import TurnReplies
 from bot.middlewares import ConversationConflict
 from bot.privacy import chat_ref
 from bot.store import StoredConversation, UserRow
-from bot.telegram_session import call_for_message_id
-from dialogs.booking import screens
 from dialogs.booking.draft import Current, Draft
 from dialogs.booking.flow import (
     AppointmentPress,
@@ -78,7 +57,7 @@ from dialogs.booking.intake import FromIntake
 from dialogs.booking.port import BookingPort
 from dialogs.events import ContactShared, LocationShared, TextInput
 from dialogs.i18n import Language
-from dialogs.reply import render, render_one
+from dialogs.reply import render
 from dialogs.session import Session
 from dialogs.text import Renderable
 from storage.base import utc_now
@@ -199,17 +178,14 @@ def create_router(settings: BookingSettings | None = None) -> Router:
         raise SkipHandler
 
     async def on_press(query: CallbackQuery, **data: Any) -> None:
-        """Our buttons, and the intake's "Book a visit" under the result (until the intake
-        hands over itself, see bot.callbacks_booking.IntakeBookPress)."""
+        """Our buttons (the intake's "Book a visit" hands over through bot.routers.conversation)."""
         assert query.message is not None
-        found: BookingStep | AppointmentAction | IntakeBookPress | None = data.get("callback_data")
+        found: BookingStep | AppointmentAction | None = data.get("callback_data")
         event: BookingEvent
         if isinstance(found, BookingStep):
             event = StepPress(found.action, found.value, found.version)
         elif isinstance(found, AppointmentAction):
             event = AppointmentPress(found.action, found.appointment)
-        elif isinstance(found, IntakeBookPress):
-            event = Start()
         else:  # booking's mark, but none of its buttons (an old format, a forged payload)
             event = UnknownButton()
         await take_booking_turn(data, query.message.chat.id, event, config, query)
@@ -241,95 +217,4 @@ def create_router(settings: BookingSettings | None = None) -> Router:
     router.callback_query.register(on_press, BookingStep.filter())
     router.callback_query.register(on_press, AppointmentAction.filter())
     router.callback_query.register(on_press, F.data.func(is_booking_button))
-    router.callback_query.register(on_press, IntakeBookPress.filter())
     return router
-
-
-# --- reminders --------------------------------------------------------------------------------
-
-
-class TelegramTransport:
-    """`booking.sender.Transport` over aiogram: one message, Telegram's answer as an outcome."""
-
-    def __init__(self, bot: Bot) -> None:
-        self.bot = bot
-
-    async def send(self, chat_id: int, reminder: ReminderDue, *, timeout: float) -> int | None:
-        """Only the message id is taken from the answer (no Message object is built): the
-        sender records the send right after, and that time is the window a crash repeats in."""
-        method = reminder_call(chat_id, reminder)
-        try:
-            return await call_for_message_id(self.bot, method, math.ceil(timeout))
-        except TelegramRetryAfter as flood:
-            raise RetryAfter(float(flood.retry_after)) from None
-        except TelegramForbiddenError:
-            raise Blocked(str(chat_id)) from None
-        except (TelegramServerError, TelegramNetworkError) as error:
-            raise Transient(type(error).__name__) from None
-        except TelegramAPIError as error:
-            raise Rejected(error.message) from None
-
-
-def reminder_call(chat_id: int, reminder: ReminderDue) -> keyboards.SendCall:
-    """The reminder worded in the user's language, as the one Telegram call that sends it."""
-    lang: Language = "kk" if reminder.language == "kk" else "ru"
-    reply = screens.reminder(
-        reminder.appointment_id, reminder.starts_at, reminder.offset_minutes, reminder.place
-    )
-    (call,) = keyboards.send_calls(chat_id, render_one(reply, lang), 0, encode)
-    return call
-
-
-def reminder_sender_task(
-    bot: Bot,
-    sessionmaker: async_sessionmaker[AsyncSession],
-    settings: BookingSettings | None = None,
-) -> asyncio.Task[None]:
-    """The reminder sender loop as a background task of the bot process."""
-    sender = ReminderSender(sessionmaker, TelegramTransport(bot), settings)
-    return asyncio.create_task(sender.run(), name="reminder-sender")
-
-
-async def _run_sender_alone(args: argparse.Namespace) -> None:
-    from bot.config import ConfigurationError, Settings, load_settings
-    from bot.factory import create_bot, engine_options
-    from bot.speedups import Speedups
-    from storage.base import create_engine, session_maker
-
-    try:
-        settings = load_settings(Settings)
-        booking_settings = load_settings(BookingSettings)
-    except ConfigurationError as error:
-        print(error, file=sys.stderr)
-        raise SystemExit(2) from None
-    if args.rate is not None:
-        booking_settings.send_rate = args.rate
-    options = engine_options(settings.database_url, Speedups(settings.speedups))
-    engine = create_engine(settings.database_url, **options)
-    bot = create_bot(settings)
-    sender = ReminderSender(session_maker(engine), TelegramTransport(bot), booking_settings)
-    stop = asyncio.Event()
-    loop = asyncio.get_running_loop()
-    for sig in (signal.SIGINT, signal.SIGTERM):
-        with contextlib.suppress(NotImplementedError):
-            loop.add_signal_handler(sig, stop.set)
-    try:
-        await sender.run(stop)
-    finally:
-        with contextlib.suppress(Exception):
-            await bot.session.close()
-        await engine.dispose()
-
-
-def main(argv: list[str] | None = None) -> int:
-    """`python -m bot.routers.booking`: the reminder sender alone (e.g. a second process)."""
-    parser = argparse.ArgumentParser(description="Send due booking reminders until stopped.")
-    parser.add_argument("--rate", type=float, default=None, help="messages a second overall")
-    args = parser.parse_args(argv)
-    logging.basicConfig(level=logging.INFO)
-    asyncio.run(_run_sender_alone(args))
-    return 0
-
-
-if __name__ == "__main__":
-    raise SystemExit(main())

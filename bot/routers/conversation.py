@@ -13,13 +13,16 @@ from aiogram.filters import CommandObject
 from aiogram.types import CallbackQuery, Message
 
 from bot import callbacks
+from bot.routers import booking
 from bot.texts import outdated_button
 from bot.turn import Turn, repeat_question, take_turn
+from dialogs.booking.screens import HANDOFF
 from dialogs.events import (
     ButtonPress,
     Command,
     CommandName,
     ContactShared,
+    Event,
     LocationShared,
     TextInput,
 )
@@ -37,24 +40,26 @@ DIALOG_COMMANDS: Final[tuple[CommandName, ...]] = (
 async def on_command(message: Message, command: CommandObject, **data: Any) -> None:
     name = command.command.lower()
     event = Command(name=next(n for n in DIALOG_COMMANDS if n == name))
-    await take_turn(Turn.from_data(data, message.chat.id), event)
+    await _turn(data, message.chat.id, Turn.from_data(data, message.chat.id), event)
 
 
 async def on_text(message: Message, **data: Any) -> None:
     assert message.text is not None
-    await take_turn(Turn.from_data(data, message.chat.id), TextInput(text=message.text))
+    await _turn(
+        data, message.chat.id, Turn.from_data(data, message.chat.id), TextInput(text=message.text)
+    )
 
 
 async def on_contact(message: Message, **data: Any) -> None:
     assert message.contact is not None
     event = ContactShared(phone=message.contact.phone_number)
-    await take_turn(Turn.from_data(data, message.chat.id), event)
+    await _turn(data, message.chat.id, Turn.from_data(data, message.chat.id), event)
 
 
 async def on_location(message: Message, **data: Any) -> None:
     assert message.location is not None
     event = LocationShared(latitude=message.location.latitude, longitude=message.location.longitude)
-    await take_turn(Turn.from_data(data, message.chat.id), event)
+    await _turn(data, message.chat.id, Turn.from_data(data, message.chat.id), event)
 
 
 async def on_press(query: CallbackQuery, **data: Any) -> None:
@@ -64,7 +69,15 @@ async def on_press(query: CallbackQuery, **data: Any) -> None:
     if press is None:  # not a dialog button (an old format or garbage): say so, ask again
         await repeat_question(turn, outdated_button(), toast=outdated_button())
         return
-    await take_turn(turn, press)
+    await _turn(data, query.message.chat.id, turn, press)
+
+
+async def _turn(data: dict[str, Any], chat_id: int, turn: Turn, event: Event) -> None:
+    """The intake's turn; when it hands the user over (to booking), that conversation starts
+    in the same turn."""
+    handoff = await take_turn(turn, event)
+    if handoff == HANDOFF:
+        await booking.hand_over(data, chat_id)
 
 
 def create_router() -> Router:

@@ -13,7 +13,7 @@ from icalendar import Calendar
 from booking.notifications import ReminderDue
 from booking.places import Place
 from booking.slots import local_moment
-from bot.routers.booking import reminder_call
+from bot.reminders import reminder_call
 from dialogs.booking.calendar_file import CalendarFile
 from dialogs.booking.phone import parse_phone
 from dialogs.text import Verbatim

@@ -18,7 +18,7 @@ from booking.appointments import book_slot
 from booking.sender import Pacer, ReminderSender
 from booking.settings import BookingSettings
 from booking.slots import local_moment
-from bot.routers.booking import TelegramTransport
+from bot.reminders import TelegramTransport
 from storage.base import create_engine, session_maker
 from storage.booking import Reminder
 from storage.conversation import User

@@ -24,7 +24,7 @@ from sqlalchemy.ext.asyncio import AsyncEngine
 
 from booking.sender import ReminderSender
 from booking.settings import BookingSettings
-from bot.routers.booking import TelegramTransport
+from bot.reminders import TelegramTransport
 from storage.base import session_maker as sessionmaker
 from storage.booking import Reminder
 from tests.booking.conftest import add_places, make_place
@@ -53,7 +53,7 @@ def start_sender(fake: FakeTelegram, database_url: str) -> subprocess.Popen[byte
         "BOOKING_BATCH_SIZE": "50",
     }
     return subprocess.Popen(
-        [sys.executable, "-m", "bot.routers.booking"],
+        [sys.executable, "-m", "bot", "reminders"],
         cwd=ROOT,
         env=env,
         stdout=subprocess.DEVNULL,

@@ -28,7 +28,7 @@ from booking import outbox
 from booking.notifications import ReminderDue
 from booking.sender import Blocked, Rejected, ReminderSender, RetryAfter, Transient
 from booking.settings import BookingSettings
-from bot.routers.booking import TelegramTransport
+from bot.reminders import TelegramTransport
 from bot.speedups.json_session import JsonBodySession
 from storage.booking import Reminder
 from tests.booking.conftest import add_places, make_place

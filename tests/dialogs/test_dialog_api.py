@@ -19,6 +19,7 @@ from dialogs import (
     render,
     step,
 )
+from dialogs.booking.screens import HANDOFF
 
 
 @pytest.mark.parametrize("where", sorted(PREFIXES))
@@ -117,7 +118,9 @@ def test_after_the_result_book_is_offered_and_left_to_the_front_end() -> None:
     before = talk.session
     talk.press("book")
     assert talk.session == before
-    assert "Записаться на приём можно в Telegram-боте" in talk.text()
+    assert [reply.handoff for reply in talk.replies] == [HANDOFF], "booking takes over"
+    talk.say("записаться")
+    assert [reply.handoff for reply in talk.replies] == [HANDOFF], "typed, too"
 
 
 def test_typed_text_works_for_every_kind_of_question() -> None:

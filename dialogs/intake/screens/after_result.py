@@ -7,6 +7,7 @@ from dataclasses import dataclass, field
 from datetime import date
 from typing import Final
 
+from dialogs.booking.screens import HANDOFF
 from dialogs.household import to_household
 from dialogs.intake.asking import ask
 from dialogs.intake.declare import AFTER_RESULT, SUMMARY, Intake, Turn
@@ -70,13 +71,15 @@ class AfterResult:
             new.finished = False
             go(new, (SUMMARY, 0))
             return new, [ask(intake, new, today)]
-        if value == "book":  # the Telegram front end takes this button over before the step
-            note = msg(
-                "Booking a visit works in the Telegram bot. You can also simply come to the "
-                "center (in a village, to the akimat) with your identity card."
-            )
-            return s, [ask(intake, s, today, note)]
+        if value == "book":  # the front end starts the booking conversation
+            return s, [Reply(text=(), handoff=HANDOFF)]
         return s, [ask(intake, s, today, self.hint)]
 
 
 SCREEN: Final = AfterResult()
+
+BOOKING_ELSEWHERE: Final = msg(
+    "Booking a visit works in the Telegram bot. You can also simply come to the "
+    "center (in a village, to the akimat) with your identity card."
+)
+"""What a front end that cannot book yet says when the intake hands over to booking."""
