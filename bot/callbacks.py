@@ -1,34 +1,46 @@
-"""Callback data of inline buttons: `question:value:version` (at most 64 bytes, Telegram's limit).
+"""Callback data of the intake's buttons and of /delete_my_data's, as aiogram `CallbackData`.
 
-The version is the session version the button was shown at, so the dialog recognises a press on
-an old message. The bot's own buttons (not the dialog's) start with `!`.
+`DialogButton` (`q:<question>:<value>:<version>`, at most 64 bytes, Telegram's limit): the
+version is the session version the button was shown at, so the dialog recognises a press on an
+old message. Data of any other shape (an old format, a forged payload) is not a dialog press:
+the fallback router answers it with "this button is outdated" and the question again.
+Booking's buttons are bot/callbacks_booking.py's; the bot's own start with `!`.
 """
 
 from __future__ import annotations
 
-from typing import Final
+from typing import Final, Literal
+
+from aiogram.filters.callback_data import CallbackData
 
 from dialogs.events import ButtonPress
 
-MAX_CALLBACK_BYTES: Final = 64
 BOT_PREFIX: Final = "!"
-DELETE_YES: Final = "!delete:yes"
-DELETE_NO: Final = "!delete:no"
+
+
+class DialogButton(CallbackData, prefix="q"):
+    question: str
+    value: str
+    version: int
+
+
+class DeleteChoice(CallbackData, prefix="!delete"):
+    answer: Literal["yes", "no"]
+
+
+DELETE_YES: Final = DeleteChoice(answer="yes").pack()
+DELETE_NO: Final = DeleteChoice(answer="no").pack()
 
 
 def encode(question: str, value: str, version: int) -> str:
-    data = f"{question}:{value}:{version}"
-    if ":" in question or len(data.encode()) > MAX_CALLBACK_BYTES:
-        raise ValueError(f"callback data does not fit Telegram's 64 bytes: {data!r}")
-    return data
+    """The data of one option of a dialog question (ValueError if it cannot fit 64 bytes)."""
+    return DialogButton(question=question, value=value, version=version).pack()
 
 
 def decode(data: str) -> ButtonPress | None:
-    """The press, or None when the data is not ours (an old format, a forged payload)."""
-    if data.startswith(BOT_PREFIX):
+    """The press, or None when the data is not a dialog button's."""
+    try:
+        button = DialogButton.unpack(data)
+    except (ValueError, TypeError):
         return None
-    question, sep, rest = data.partition(":")
-    value, sep2, version = rest.rpartition(":")
-    if not (sep and sep2 and question and version.isdigit()):
-        return None
-    return ButtonPress(question=question, value=value, version=int(version))
+    return ButtonPress(question=button.question, value=button.value, version=button.version)

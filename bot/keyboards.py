@@ -2,7 +2,7 @@
 
 Options become an inline keyboard (the reply's `layout`, else `columns` buttons per row), each
 button carrying the callback data the conversation's encoder makes of it: the intake's
-`question:value:version` (bot/callbacks.py, the default) or booking's `CallbackData` classes
+`q:question:value:version` (bot/callbacks.py, the default) or booking's `CallbackData` classes
 (bot/callbacks_booking.py). A reply that asks for a contact or a location gets a reply keyboard
 with the request button (and its other options as plain buttons, which come back as text); one
 that ends such a request takes that keyboard away. Attachments follow the text as messages of

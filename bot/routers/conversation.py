@@ -88,5 +88,5 @@ def create_router() -> Router:
     router.message.register(on_text, F.text)
     router.message.register(on_contact, F.contact)
     router.message.register(on_location, F.location)
-    router.callback_query.register(on_press, ~F.data.startswith(callbacks.BOT_PREFIX))
+    router.callback_query.register(on_press, callbacks.DialogButton.filter())
     return router

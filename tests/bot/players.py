@@ -27,10 +27,15 @@ AGES: Final = ("34", "36")
 STATUSES: Final = ("works", "unemployed")
 
 
+def _dialog_part(data: str) -> str:
+    """`question:value:version` of a dialog button's data (`q:question:value:version`)."""
+    return data.removeprefix("q:") if data.startswith("q:") else ""
+
+
 def question_of(message: SentMessage) -> tuple[str, int] | None:
     """The question a message asks and the version its buttons carry (from callback data)."""
     for data in message.callback_data:
-        question, _, rest = data.partition(":")
+        question, _, rest = _dialog_part(data).partition(":")
         _, _, version = rest.rpartition(":")
         if version.isdigit():
             return question, int(version)
@@ -40,7 +45,7 @@ def question_of(message: SentMessage) -> tuple[str, int] | None:
 def label_for(message: SentMessage, value: str) -> str:
     for row in message.buttons:
         for label, data in row:
-            _, _, rest = data.partition(":")
+            _, _, rest = _dialog_part(data).partition(":")
             if rest.rpartition(":")[0] == value:
                 return label
     raise LookupError(f"no button for {value!r} on {message.button_labels}")

@@ -102,7 +102,7 @@ async def test_an_old_button_gets_a_toast_and_the_current_question(
     events = fake.chat_events(user.chat_id)
     asked = next(e for e in events if "people:" in "".join(e.callback_data))
     now = next(m for m in user.messages if m.message_id == asked.message_id)
-    assert not any(d.startswith("people:") for d in now.callback_data), "answered: replaced"
+    assert not any(d.startswith("q:people:") for d in now.callback_data), "answered: replaced"
     # A press on an old message (a client that still shows the buttons) is recognised.
     await user.press_on(asked.message_id, asked.callback_data[4])
     answer = await user.wait_callback_answer()
@@ -144,7 +144,7 @@ async def test_what_the_dialog_cannot_read_gets_a_hint_and_the_question_again(
 
 
 def question_is_language(callback_data: list[str]) -> bool:
-    return any(data.startswith("language:") for data in callback_data)
+    return any(data.startswith("q:language:") for data in callback_data)
 
 
 async def test_group_chats_get_a_polite_answer(fake: FakeTelegram, bot_app: Application) -> None:
