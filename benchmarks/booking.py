@@ -31,11 +31,11 @@ sys.path.insert(0, str(ROOT))
 from booking.appointments import BookingRefused, book_slot  # noqa: E402
 from booking.places import Directory, Place, import_directory  # noqa: E402
 from booking.slots import upcoming_days  # noqa: E402
+from komek_testing.postgres import create_database, drop_database  # noqa: E402
 from storage.base import create_engine, session_maker  # noqa: E402
 from storage.booking import Appointment, SlotCounter  # noqa: E402
 from storage.conversation import User  # noqa: E402
 from storage.migrate import upgrade_to_head  # noqa: E402
-from tests.postgres import create_database, drop_database  # noqa: E402
 
 CAPACITY = 3
 

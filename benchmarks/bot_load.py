@@ -42,11 +42,11 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 from dialogs import ButtonPress, Command, Session, TextInput, step  # noqa: E402
+from komek_testing.fake_telegram import FakeTelegram, FakeUser  # noqa: E402
+from komek_testing.players import Player, current_question  # noqa: E402
 from storage.base import create_engine, utc_now  # noqa: E402
 from storage.conversation import Conversation, User  # noqa: E402
 from storage.migrate import upgrade_to_head  # noqa: E402
-from tests.bot.players import Player, current_question  # noqa: E402
-from tests.fake_telegram import FakeTelegram, FakeUser  # noqa: E402
 
 # The Komek conversation's update kinds, in order (for the echo users to mirror).
 SEQUENCE = ("text", *["press"] * 4, "text", "press", "text", "press", "press", "text")

@@ -45,10 +45,10 @@ from benchmarks.bot_load import (  # noqa: E402
     spawn,
     wait_polling,
 )
+from komek_testing.fake_telegram import FakeTelegram, FakeUser  # noqa: E402
 from storage.base import create_engine, session_maker  # noqa: E402
 from storage.migrate import upgrade_to_head  # noqa: E402
 from storage.replies import OutgoingReply  # noqa: E402
-from tests.fake_telegram import FakeTelegram, FakeUser  # noqa: E402
 
 FLOOD_SECONDS = 20
 USER_TEXTS = ("150000", "150 000")

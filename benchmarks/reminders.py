@@ -47,12 +47,12 @@ sys.path.insert(0, str(ROOT))
 from booking.places import Directory, Place, import_directory  # noqa: E402
 from booking.sender import SentMarks  # noqa: E402
 from bot.factory import engine_options  # noqa: E402
+from komek_testing.fake_telegram import FakeTelegram, RecordedRequest  # noqa: E402
+from komek_testing.postgres import create_database, drop_database  # noqa: E402
+from komek_testing.seeding import seed_due_reminders  # noqa: E402
 from storage.base import create_engine  # noqa: E402
 from storage.booking import Reminder  # noqa: E402
 from storage.migrate import upgrade_to_head  # noqa: E402
-from tests.booking.seeding import seed_due_reminders  # noqa: E402
-from tests.fake_telegram import FakeTelegram, RecordedRequest  # noqa: E402
-from tests.postgres import create_database, drop_database  # noqa: E402
 
 
 def bench_place() -> Place:

@@ -17,16 +17,14 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from datetime import datetime, timedelta
-from typing import Any
 
 from sqlalchemy import Table, delete, insert, select, update
-from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from booking.places import Place
 from booking.slots import DEFAULT_HORIZON_DAYS, DEFAULT_LEAD_TIME, is_bookable
-from storage.base import Base
+from storage.base import Base, dialect_insert
 from storage.booking import Appointment, Reminder, SlotCounter
 
 DEFAULT_REMINDER_OFFSETS = (timedelta(hours=24), timedelta(hours=2))
@@ -62,13 +60,6 @@ class AlreadyBooked(BookingRefused):
 
 class NoSuchAppointment(BookingRefused):
     """Nothing to reschedule or cancel: it was cancelled, rescheduled or is over."""
-
-
-def dialect_insert(db: AsyncSession, table: Any) -> postgresql.Insert | sqlite.Insert:
-    """An INSERT with `on_conflict_*`, for the session's engine (PostgreSQL or SQLite)."""
-    if db.get_bind().dialect.name == "postgresql":
-        return postgresql.insert(table)
-    return sqlite.insert(table)
 
 
 async def book_slot(

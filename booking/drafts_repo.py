@@ -18,7 +18,7 @@ from pydantic import BaseModel, ValidationError
 from sqlalchemy import delete, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from booking.appointments import dialect_insert
+from storage.base import dialect_insert
 from storage.booking import BookingDraft
 
 DRAFT_TTL: Final = timedelta(hours=6)

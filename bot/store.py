@@ -15,7 +15,7 @@ from sqlalchemy import Table, bindparam, delete, func, select, update
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.ext.asyncio import AsyncConnection, AsyncSession
 
-from storage.base import Base
+from storage.base import Base, dialect_insert
 from storage.conversation import Conversation, ProcessedUpdate, Screening, User
 from storage.replies import OutgoingReply
 
@@ -48,13 +48,6 @@ def _claim_statement(dialect: str) -> Any:
         .values(update_id=bindparam("p_update"), processed_at=bindparam("p_now"))
         .on_conflict_do_nothing(index_elements=["update_id"])
     )
-
-
-def _insert(db: AsyncSession, table: Any) -> postgresql.Insert | sqlite.Insert:
-    """A dialect insert that supports `on_conflict_*` on both engines."""
-    if db.get_bind().dialect.name == "postgresql":
-        return postgresql.insert(table)
-    return sqlite.insert(table)
 
 
 _CONNECTION: Final = "komek.connection"
@@ -125,7 +118,7 @@ def _user_row(row: Any) -> UserRow:
 async def touch_user(db: AsyncSession, chat_id: int, now: datetime) -> UserRow:
     """The user row, created on first contact; a user who writes to us has not blocked us."""
     statement = (
-        _insert(db, USERS)
+        dialect_insert(db, USERS)
         .values(chat_id=chat_id, created_at=now, last_seen_at=now)
         .on_conflict_do_update(
             index_elements=["chat_id"], set_={"last_seen_at": now, "blocked_at": None}
@@ -200,7 +193,7 @@ async def save_conversation(
     finished_at = now if finished else None
     if expected_version is None:
         statement: Any = (
-            _insert(db, CONVERSATIONS)
+            dialect_insert(db, CONVERSATIONS)
             .values(chat_id=chat_id, version=1, data=data, finished_at=finished_at, updated_at=now)
             .on_conflict_do_nothing(index_elements=["chat_id"])
         )

@@ -6,9 +6,11 @@ from datetime import UTC, datetime
 from typing import Any
 
 from sqlalchemy import DateTime, MetaData, event
+from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.engine import Dialect, make_url
 from sqlalchemy.exc import OperationalError
 from sqlalchemy.ext.asyncio import (
+    AsyncConnection,
     AsyncEngine,
     AsyncSession,
     async_sessionmaker,
@@ -100,3 +102,13 @@ def session_maker(engine: AsyncEngine) -> async_sessionmaker[AsyncSession]:
 def is_locked(error: BaseException) -> bool:
     """SQLite's "database is locked" / "database table is locked": worth a retry after yielding."""
     return isinstance(error, OperationalError) and "locked" in str(error.orig)
+
+
+def dialect_insert(
+    db: AsyncSession | AsyncConnection, table: Any
+) -> postgresql.Insert | sqlite.Insert:
+    """An INSERT with `on_conflict_*` for the engine behind `db` (PostgreSQL or SQLite)."""
+    bind = db.get_bind() if isinstance(db, AsyncSession) else db
+    if bind.dialect.name == "postgresql":
+        return postgresql.insert(table)
+    return sqlite.insert(table)

@@ -16,8 +16,8 @@ from pathlib import Path
 import pytest
 from sqlalchemy.engine import make_url
 
+from komek_testing.postgres import create_database, drop_database
 from storage.migrate import upgrade_to_head
-from tests.postgres import create_database, drop_database
 
 POSTGRES_ADMIN_URL_ENV = "KOMEK_TEST_POSTGRES_URL"
 

@@ -41,7 +41,7 @@ from aiogram.webhook.aiohttp_server import SimpleRequestHandler
 from aiohttp import web
 from pydantic import ValidationError
 
-from tests.fake_telegram import FakeTelegram
+from komek_testing.fake_telegram import FakeTelegram
 
 CHAT = 5001
 

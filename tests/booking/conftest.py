@@ -11,9 +11,9 @@ from sqlalchemy import insert
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
 
 from booking.places import Directory, Place, import_directory
+from komek_testing.fake_telegram import FakeTelegram
 from storage.base import create_engine, session_maker
 from storage.conversation import User
-from tests.fake_telegram import FakeTelegram
 
 WEEK = {day: "09:00-18:00" for day in ("mon", "tue", "wed", "thu", "fri")}
 # Tuesday 1 December 2026, 09:00 in Almaty (04:00 UTC): the week before Independence Day.

@@ -14,11 +14,11 @@ from sqlalchemy import func, select
 from booking.places import import_directory, load_directory
 from booking.slots import local_day
 from bot.app import Application
+from komek_testing.fake_telegram import FakeTelegram, FakeUser, SentMessage
+from komek_testing.players import Player, current_question, label_for
 from storage.base import create_engine
 from storage.booking import Appointment, Reminder
 from tests.bot.conftest import running_bot
-from tests.bot.players import Player, current_question, label_for
-from tests.fake_telegram import FakeTelegram, FakeUser, SentMessage
 
 SAMPLE = "booking/data/places.sample.yaml"
 

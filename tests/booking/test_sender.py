@@ -19,12 +19,12 @@ from booking.sender import Pacer, ReminderSender
 from booking.settings import BookingSettings
 from booking.slots import local_moment
 from bot.reminders import TelegramTransport
+from komek_testing.fake_telegram import FakeTelegram
+from komek_testing.seeding import seed_due_reminders
 from storage.base import create_engine, session_maker
 from storage.booking import Reminder
 from storage.conversation import User
 from tests.booking.conftest import NOW, add_places, add_users, make_place
-from tests.booking.seeding import seed_due_reminders
-from tests.fake_telegram import FakeTelegram
 
 SLOT = local_moment(date(2026, 12, 3), time(10, 0))
 CHAT = 42

@@ -25,11 +25,11 @@ from sqlalchemy.ext.asyncio import AsyncEngine
 from booking.sender import ReminderSender
 from booking.settings import BookingSettings
 from bot.reminders import TelegramTransport
+from komek_testing.fake_telegram import FakeTelegram
+from komek_testing.seeding import seed_due_reminders
 from storage.base import session_maker as sessionmaker
 from storage.booking import Reminder
 from tests.booking.conftest import add_places, make_place
-from tests.booking.seeding import seed_due_reminders
-from tests.fake_telegram import FakeTelegram
 
 ROOT = Path(__file__).resolve().parents[2]
 COUNT = 120

@@ -30,10 +30,10 @@ from booking.sender import Blocked, Rejected, ReminderSender, RetryAfter, Transi
 from booking.settings import BookingSettings
 from bot.reminders import TelegramTransport
 from bot.speedups.json_session import JsonBodySession
+from komek_testing.fake_telegram import FakeTelegram, fake_api
+from komek_testing.seeding import seed_due_reminders
 from storage.booking import Reminder
 from tests.booking.conftest import add_places, make_place
-from tests.booking.seeding import seed_due_reminders
-from tests.fake_telegram import FakeTelegram, fake_api
 
 CHAT = 7101
 REMINDER = ReminderDue(

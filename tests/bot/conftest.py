@@ -11,7 +11,7 @@ import pytest
 
 from bot.app import Application, serve
 from bot.config import Settings
-from tests.fake_telegram import FakeTelegram
+from komek_testing.fake_telegram import FakeTelegram
 
 
 @pytest.fixture

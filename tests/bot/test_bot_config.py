@@ -19,9 +19,9 @@ from bot.config import Settings
 from bot.factory import create_bot
 from bot.speedups import Speedups
 from bot.speedups.inline_filters import _filter_objects
+from komek_testing.fake_telegram import FakeTelegram
 from storage.base import DEFAULT_DATABASE_URL
 from tests.bot.conftest import running_bot
-from tests.fake_telegram import FakeTelegram
 
 ROOT = Path(__file__).resolve().parents[2]
 

@@ -6,9 +6,9 @@ import pytest
 from sqlalchemy import select
 
 from bot.app import Application
+from komek_testing.fake_telegram import FakeTelegram
+from komek_testing.players import Player, current_question, label_for
 from storage.conversation import Conversation, Screening, User
-from tests.bot.players import Player, current_question, label_for
-from tests.fake_telegram import FakeTelegram
 
 GREETING = {"kk": "Сәлеметсіз бе", "ru": "Здравствуйте"}
 RESULT_WORDS = {"kk": "ӘАК", "ru": "АСП"}

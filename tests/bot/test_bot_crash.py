@@ -12,13 +12,13 @@ from pathlib import Path
 
 from sqlalchemy import func, select
 
+from komek_testing.fake_telegram import FakeTelegram, FakeUser
+from komek_testing.players import current_question, eventually
 from storage.base import create_engine, session_maker
 from storage.conversation import ProcessedUpdate
 from storage.replies import OutgoingReply
-from tests.bot.players import current_question, eventually
 from tests.bot.test_bot_restart import start_bot_process
 from tests.bot.test_bot_webhook import free_port
-from tests.fake_telegram import FakeTelegram, FakeUser
 
 USERS = 12
 SLOW = ("sendMessage", "editMessageText", "answerCallbackQuery", "sendChatAction")

@@ -19,12 +19,12 @@ import pytest
 from sqlalchemy import func, select
 
 from bot.app import Application
+from komek_testing.fake_telegram import FakeTelegram, FakeUser, SentMessage
+from komek_testing.players import Player, current_question, eventually, label_for
 from storage.base import create_engine, session_maker
 from storage.conversation import Conversation
 from storage.replies import OutgoingReply
 from tests.bot.conftest import running_bot
-from tests.bot.players import Player, current_question, eventually, label_for
-from tests.fake_telegram import FakeTelegram, FakeUser, SentMessage
 
 ROOT = Path(__file__).resolve().parents[2]
 

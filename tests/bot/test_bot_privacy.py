@@ -9,10 +9,10 @@ from sqlalchemy import func, select, update
 
 from bot.app import Application
 from bot.retention import purge_once
+from komek_testing.fake_telegram import FakeTelegram
+from komek_testing.players import Player, current_question
 from storage.base import utc_now
 from storage.conversation import Conversation, Screening, User
-from tests.bot.players import Player, current_question
-from tests.fake_telegram import FakeTelegram
 
 ERASED = {
     "ru": ("Ваши данные удалены", "ответов", "1 результат проверки", "0 записей на приём"),

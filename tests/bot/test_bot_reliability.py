@@ -8,9 +8,9 @@ import pytest
 from sqlalchemy import func, select
 
 from bot.app import Application
+from komek_testing.fake_telegram import FakeTelegram
+from komek_testing.players import Player, current_question, eventually, label_for
 from storage.conversation import Conversation, ProcessedUpdate, User
-from tests.bot.players import Player, current_question, eventually, label_for
-from tests.fake_telegram import FakeTelegram
 
 
 async def test_flood_control_retry_after_is_honoured(

@@ -11,11 +11,11 @@ from pathlib import Path
 
 from sqlalchemy import select
 
+from komek_testing.fake_telegram import FakeTelegram
+from komek_testing.players import Player, current_question, eventually
 from storage.base import create_engine, session_maker
 from storage.conversation import Screening
 from tests.bot.conftest import running_bot
-from tests.bot.players import Player, current_question, eventually
-from tests.fake_telegram import FakeTelegram
 
 ROOT = Path(__file__).resolve().parents[2]
 

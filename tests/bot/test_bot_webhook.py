@@ -10,9 +10,9 @@ import time
 import aiohttp
 from sqlalchemy import func, select
 
+from komek_testing.fake_telegram import FakeTelegram
 from storage.conversation import ProcessedUpdate
 from tests.bot.conftest import running_bot
-from tests.fake_telegram import FakeTelegram
 
 SECRET = "webhook-secret_42"
 

@@ -48,9 +48,9 @@ from aiosqlite import Connection as StockConnection
 from bot.speedups.json_session import JsonBodySession
 from bot.speedups.sqlite_inline import InlineConnection
 from bot.telegram_session import json_body
+from komek_testing.fake_telegram import FakeTelegram
+from komek_testing.players import Player
 from tests.bot.conftest import running_bot
-from tests.bot.players import Player
-from tests.fake_telegram import FakeTelegram
 
 INLINE = InlineKeyboardMarkup(
     inline_keyboard=[

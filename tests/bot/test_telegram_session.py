@@ -17,8 +17,8 @@ from aiogram.types import (
 )
 
 from bot.speedups.json_session import JsonBodySession
-from tests.fake_telegram import FakeTelegram, fake_api
-from tests.fake_telegram.models import RecordedRequest
+from komek_testing.fake_telegram import FakeTelegram, fake_api
+from komek_testing.fake_telegram.models import RecordedRequest
 
 CHAT = 7001
 TEXT = "Қай облыста тұрасыз? В какой области вы живёте? 150 000 ₸"

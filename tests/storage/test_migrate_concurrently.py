@@ -10,8 +10,8 @@ from pathlib import Path
 
 from sqlalchemy import text
 
+from komek_testing.postgres import create_database, drop_database
 from storage.base import create_engine
-from tests.postgres import create_database, drop_database
 
 ROOT = Path(__file__).resolve().parents[2]
 

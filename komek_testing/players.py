@@ -7,7 +7,7 @@ import asyncio
 from collections.abc import Awaitable, Callable, Mapping
 from typing import Final
 
-from tests.fake_telegram import FakeUser, SentMessage
+from komek_testing.fake_telegram import FakeUser, SentMessage
 
 # What a 3-person family (mother 34 working, husband 36 unemployed, child of 5) answers.
 # A value in BUTTONS is pressed by the label of the button carrying it; TYPED is typed.
