@@ -13,11 +13,11 @@ from collections.abc import Iterator
 from datetime import UTC, date, datetime, time, timedelta
 from functools import cache
 from typing import Final, Protocol
-from zoneinfo import ZoneInfo
 
 import holidays
 
-KZ_TIME: Final = ZoneInfo("Asia/Almaty")
+from common.kz import local_day, local_moment
+
 """Kazakhstan's one time zone (UTC+5 since 2024-03-01; from the IANA data, never a fixed offset)."""
 DEFAULT_LEAD_TIME: Final = timedelta(hours=2)
 DEFAULT_HORIZON_DAYS: Final = 14
@@ -47,15 +47,6 @@ def is_public_holiday(day: date) -> bool:
 def is_working_day(day: date) -> bool:
     """Monday to Friday and not a public holiday (a place may still be closed: see below)."""
     return day.weekday() < SATURDAY and not is_public_holiday(day)
-
-
-def local_day(moment: datetime) -> date:
-    return moment.astimezone(KZ_TIME).date()
-
-
-def local_moment(day: date, clock: time) -> datetime:
-    """Kazakhstan wall-clock time on a day, as an aware UTC moment."""
-    return datetime.combine(day, clock, tzinfo=KZ_TIME).astimezone(UTC)
 
 
 def day_slots(place: Schedule, day: date) -> list[datetime]:

@@ -10,8 +10,8 @@ from aiogram.exceptions import TelegramAPIError
 from aiogram.types import BotCommand
 
 from bot import texts
-from dialogs.i18n import LANGUAGES, Language
-from dialogs.text import Message
+from common.i18n import LANGUAGES, Language
+from common.text import Message
 
 log = logging.getLogger(__name__)
 

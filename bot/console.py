@@ -11,13 +11,13 @@ import sys
 from datetime import date
 from typing import Final, TextIO
 
+from common.i18n import Language
+from common.text import msg
 from dialogs import ButtonPress, Command, Event, RenderedReply, Session, TextInput, render, step
 from dialogs.events import CommandName
-from dialogs.i18n import Language
 from dialogs.intake.screens.after_result import BOOKING_ELSEWHERE
 from dialogs.intake.shipped import ask
 from dialogs.reply import InLanguage, Lines
-from dialogs.text import msg
 
 COMMANDS: Final[dict[str, CommandName]] = {
     "/start": "start",

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dialogs.i18n import Language
+from common.i18n import Language
 
 
 def language_from_code(code: str | None) -> Language:

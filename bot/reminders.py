@@ -33,8 +33,8 @@ from bot.config import ConfigurationError, Settings, load_settings
 from bot.factory import create_bot, engine_options
 from bot.speedups import Speedups
 from bot.telegram_session import call_for_message_id
+from common.i18n import Language
 from dialogs.booking import screens
-from dialogs.i18n import Language
 from dialogs.reply import render_one
 from storage.base import create_engine, session_maker
 

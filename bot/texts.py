@@ -1,11 +1,11 @@
 """The bot's own texts (the conversation's texts live in `dialogs/`); domain `bot`.
 
-Each is a `dialogs.text.Message`, rendered in the user's language at send time.
+Each is a `common.text.Message`, rendered in the user's language at send time.
 """
 
 from __future__ import annotations
 
-from dialogs.text import Message, msg, plural
+from common.text import Message, msg, plural
 
 
 def private_only() -> Message:

@@ -27,11 +27,12 @@ from bot import keyboards, metrics, store, texts
 from bot.delivery import TurnReplies
 from bot.middlewares import ConversationConflict, UnitOfWork
 from bot.privacy import chat_ref
+from common.i18n import Language
+from common.kz import local_day
+from common.text import Message as Text
 from dialogs import RenderedReply, Session, household_answers, render, step
 from dialogs.events import ButtonPress, Event
-from dialogs.i18n import KZ_TIME, Language
 from dialogs.intake.shipped import answered, ask, path
-from dialogs.text import Message as Text
 from storage.base import utc_now
 
 log = logging.getLogger(__name__)
@@ -40,8 +41,8 @@ ANSWER_MARK = "✔️"
 
 
 def almaty_today(now: datetime | None = None) -> date:
-    """The date in Kazakhstan (one time zone, UTC+5, since 2024-03-01; from the IANA data)."""
-    return (now or utc_now()).astimezone(KZ_TIME).date()
+    """The date in Kazakhstan now (or at `now`)."""
+    return local_day(now or utc_now())
 
 
 @dataclass

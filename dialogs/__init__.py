@@ -4,7 +4,7 @@ Front ends (the Telegram bot, the terminal) keep a `Session` per chat, turn user
 `dialogs.events` and call `step(session, event, today=...)`; they show what `render` makes of the
 replies. Nothing here knows Telegram, a database or the clock.
 
-The names below are loaded on first use (PEP 562), so `python -m dialogs.i18n` (compiling the
+The names below are loaded on first use (PEP 562), so `python -m common.i18n` (compiling the
 catalogs) does not import the whole conversation first.
 """
 

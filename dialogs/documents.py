@@ -8,12 +8,12 @@ from __future__ import annotations
 
 from datetime import date
 
+from common.text import Message, msg
 from dialogs.intake.questions.common import quarter_months
 from dialogs.intake.questions.family import person
 from dialogs.intake.questions.income import counted_kinds
 from dialogs.reply import Lines
 from dialogs.session import Session
-from dialogs.text import Message, msg
 
 
 def to_bring(s: Session, today: date) -> list[Message]:

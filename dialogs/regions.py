@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from typing import Final
 
-from dialogs.text import Message, msg
+from common.text import Message, msg
 
 CITIES: Final = frozenset({"KZ-71", "KZ-75", "KZ-79"})
 """Cities of republican significance: always urban, no village question."""

@@ -13,8 +13,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Literal, Protocol
 
-from dialogs.i18n import Language
-from dialogs.text import Message, Renderable
+from common.i18n import Language
+from common.text import Message, Renderable
 
 Request = Literal["contact", "location"]
 CHECKMARK = "✅ "

@@ -9,11 +9,11 @@ from datetime import date
 from decimal import Decimal
 from typing import Final
 
+from common.text import Day, Message, Money, Months, Renderable, Verbatim, msg, plural
 from dialogs.documents import checklist, from_databases
 from dialogs.regions import REGION_LABELS
 from dialogs.reply import Lines, Reply, paragraphs
 from dialogs.session import Session
-from dialogs.text import Day, Message, Money, Months, Renderable, Verbatim, msg, plural
 from eligibility import Screening
 from eligibility.calendar import quarter_bounds
 from eligibility.parameters import procedure_terms

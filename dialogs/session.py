@@ -13,7 +13,7 @@ from typing import Any, Literal
 
 from pydantic import AliasChoices, BaseModel, ConfigDict, Field
 
-from dialogs.i18n import Language
+from common.i18n import Language
 
 CONSENT_TEXT_VERSION = "2026-11-27.1"
 """Which consent text the user agreed to; the bot stores it with the time of consent."""

@@ -6,5 +6,5 @@ cd "$(dirname "$0")/.."
 PYTHON="${PYTHON:-python3}"
 [ -x .venv/bin/python ] || "$PYTHON" -m venv .venv
 .venv/bin/python -m pip install -q --disable-pip-version-check -e .
-.venv/bin/python -m dialogs.i18n >/dev/null
+.venv/bin/python -m common.i18n >/dev/null
 exec .venv/bin/python -m bot "$@"

@@ -6,7 +6,7 @@ cd "$(dirname "$0")/.."
 PYTHON="${PYTHON:-python3}"
 [ -x .venv/bin/python ] || "$PYTHON" -m venv .venv
 .venv/bin/python -m pip install -q --disable-pip-version-check -e '.[dev]'
-.venv/bin/python -m dialogs.i18n >/dev/null
+.venv/bin/python -m common.i18n >/dev/null
 if [ -z "${KOMEK_TEST_POSTGRES_URL:-}" ]; then
   KOMEK_TEST_POSTGRES_URL=$(bash scripts/start-postgres.sh | tail -n 1)
   export KOMEK_TEST_POSTGRES_URL

@@ -19,8 +19,8 @@ import pytest
 from babel.messages.catalog import Catalog
 from babel.messages.pofile import read_po
 
-from dialogs.i18n import LANGUAGES, LOCALES_DIR, Language
-from dialogs.text import Message
+from common.i18n import LANGUAGES, LOCALES_DIR, Language
+from common.text import Message
 
 ROOT = Path(__file__).resolve().parent.parent
 DOMAINS = sorted(p.stem for p in LOCALES_DIR.glob("*.pot"))

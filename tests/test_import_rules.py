@@ -22,14 +22,16 @@ from pathlib import Path
 import pytest
 
 ROOT = Path(__file__).resolve().parent.parent
-ROOMS = ("booking", "bot", "dialogs", "eligibility", "storage")
-TOP_LEVEL = (*ROOMS, "benchmarks", "scripts", "tests")
+ROOMS = ("booking", "bot", "common", "dialogs", "eligibility", "storage")
+TOP_LEVEL = (*ROOMS, "komek_testing", "benchmarks", "scripts", "tests")
 
 FORBIDDEN = {
     "booking": {"dialogs", "bot", "aiogram"},
     "dialogs": {"bot", "aiogram", "booking", "storage"},
     "eligibility": {"booking", "bot", "dialogs", "storage"},
     "storage": {"booking", "bot", "dialogs"},
+    "common": {"booking", "bot", "dialogs", "eligibility", "storage", "aiogram"},
+    "komek_testing": {"tests"},
 }
 
 

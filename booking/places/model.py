@@ -15,9 +15,9 @@ from datetime import date, time
 from enum import StrEnum
 from typing import Annotated, Literal
 
-import phonenumbers
 from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, field_validator, model_validator
 
+from common.phone import parse_phone
 from eligibility.household import Region
 
 # Kazakhstan's bounding box, a little generous: catches swapped or mistyped coordinates.
@@ -89,13 +89,12 @@ def _kazakhstan_phone(value: object) -> str:
     """Any usual spelling of a Kazakhstan number → E.164 ("+77172550001")."""
     if not isinstance(value, str):
         raise ValueError('write the phone as quoted text, e.g. "+7 7172 55 00 01"')
-    try:
-        number = phonenumbers.parse(value, "KZ")
-    except phonenumbers.NumberParseException as error:
-        raise ValueError(f"{value!r} is not a phone number ({error})") from None
-    if not phonenumbers.is_valid_number_for_region(number, "KZ"):
+    if not any(ch.isdigit() for ch in value):
+        raise ValueError(f"{value!r} is not a phone number")
+    phone = parse_phone(value)
+    if phone is None:
         raise ValueError(f"{value!r} is not a valid Kazakhstan phone number")
-    return str(phonenumbers.format_number(number, phonenumbers.PhoneNumberFormat.E164))
+    return phone
 
 
 def _text(value: object) -> object:

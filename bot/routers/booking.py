@@ -41,6 +41,8 @@ from bot.delivery import TurnReplies
 from bot.middlewares import ConversationConflict
 from bot.privacy import chat_ref
 from bot.store import StoredConversation, UserRow
+from common.i18n import Language
+from common.text import Renderable
 from dialogs.booking.draft import Current, Draft
 from dialogs.booking.flow import (
     AppointmentPress,
@@ -56,10 +58,8 @@ from dialogs.booking.flow import (
 from dialogs.booking.intake import FromIntake
 from dialogs.booking.port import BookingPort
 from dialogs.events import ContactShared, LocationShared, TextInput
-from dialogs.i18n import Language
 from dialogs.reply import render
 from dialogs.session import Session
-from dialogs.text import Renderable
 from storage.base import utc_now
 
 log = logging.getLogger(__name__)

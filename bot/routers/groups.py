@@ -8,7 +8,7 @@ from aiogram.types import CallbackQuery, Message
 
 from bot import texts
 from bot.delivery import TurnReplies
-from dialogs.i18n import Language
+from common.i18n import Language
 
 
 async def on_group_message(message: Message, lang: Language, replies: TurnReplies) -> None:

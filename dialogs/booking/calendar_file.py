@@ -15,9 +15,10 @@ from datetime import datetime, timedelta
 
 from icalendar import Alarm, Calendar, Event
 
+from common.i18n import Language
+from common.kz import KZ_TIME
+from common.text import Renderable, msg
 from dialogs.booking.port import PlaceInfo
-from dialogs.i18n import KZ_TIME, Language
-from dialogs.text import Renderable, msg
 
 PRODUCT_ID = "-//Komek//Booking//KK-RU"
 

@@ -16,15 +16,16 @@ from dataclasses import dataclass
 from datetime import UTC, date, datetime
 from typing import Final
 
+from common.i18n import Language
+from common.kz import KZ_TIME
+from common.phone import parse_phone
+from common.text import Message
 from dialogs.booking import screens
 from dialogs.booking.draft import Current, Draft
-from dialogs.booking.phone import parse_phone
 from dialogs.booking.port import AppointmentInfo, BookingPort, Citizen
 from dialogs.events import ContactShared, LocationShared, TextInput
-from dialogs.i18n import KZ_TIME, Language
 from dialogs.regions import REGIONS
 from dialogs.reply import Reply
-from dialogs.text import Message
 
 MAX_PLACES_LISTED: Final = 8
 MAX_DAYS_SHOWN: Final = 6

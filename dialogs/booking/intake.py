@@ -6,9 +6,9 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date
 
+from common.text import Renderable
 from dialogs.documents import to_bring
 from dialogs.session import Session
-from dialogs.text import Renderable
 
 
 @dataclass(frozen=True, slots=True)

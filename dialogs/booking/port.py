@@ -17,8 +17,8 @@ from collections.abc import Sequence
 from datetime import date, datetime, timedelta
 from typing import Literal, Protocol
 
-from dialogs.i18n import Language
-from dialogs.text import Renderable
+from common.i18n import Language
+from common.text import Renderable
 
 Refusal = Literal["already_booked", "slot_taken", "nothing_to_move"]
 """Why a booking did not happen: the user already holds an appointment; the slot is full or no

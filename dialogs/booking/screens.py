@@ -17,14 +17,14 @@ from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from typing import Final, Literal
 
+from common.i18n import Language
+from common.phone import show_phone
+from common.text import Day, LocalTime, Message, Renderable, msg, plural
 from dialogs.booking.calendar_file import CalendarFile
 from dialogs.booking.draft import Draft
-from dialogs.booking.phone import show_phone
 from dialogs.booking.port import AppointmentInfo, PlaceInfo
-from dialogs.i18n import Language
 from dialogs.regions import REGIONS
 from dialogs.reply import Attachment, Document, Lines, Option, Reply, Venue, paragraphs
-from dialogs.text import Day, LocalTime, Message, Renderable, msg, plural
 
 STEP: Final = "booking"
 """`Reply.question` of the buttons of the booking steps."""

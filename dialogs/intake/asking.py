@@ -5,11 +5,11 @@ from __future__ import annotations
 from datetime import date
 from typing import Final
 
+from common.text import Message, Renderable, msg
 from dialogs.intake.declare import Intake
 from dialogs.intake.path import path
 from dialogs.reply import Option, Reply, paragraphs
 from dialogs.session import Session
-from dialogs.text import Message, Renderable, msg
 
 BACK: Final = "back"
 """The value of the « Back button (every question but the first has it, and the summary)."""

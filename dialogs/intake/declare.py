@@ -15,10 +15,10 @@ from dataclasses import dataclass
 from datetime import date
 from typing import Any, Final, Generic, Protocol, TypeVar
 
+from common.text import Message, Renderable
 from dialogs.intake.kinds import AnswerKind
 from dialogs.reply import Option, Reply
 from dialogs.session import Session
-from dialogs.text import Message, Renderable
 
 V = TypeVar("V")
 

@@ -18,7 +18,8 @@ from dataclasses import dataclass
 from functools import cached_property
 from typing import ClassVar, Final, Generic, TypeVar
 
-from dialogs.i18n import LANGUAGES
+from common.i18n import LANGUAGES
+from common.text import Renderable, msg
 from dialogs.intake.vocabulary import (
     DONE_WORDS,
     IN_TOTAL_WORDS,
@@ -39,7 +40,6 @@ from dialogs.parse import (
 )
 from dialogs.reply import Option
 from dialogs.session import MoneyMode, Session
-from dialogs.text import Renderable, msg
 
 V = TypeVar("V")
 

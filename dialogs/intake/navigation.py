@@ -10,13 +10,13 @@ from __future__ import annotations
 from datetime import date
 from typing import Any
 
+from common.text import msg
 from dialogs.intake.asking import ask
 from dialogs.intake.declare import AFTER_RESULT, SUMMARY, Intake, Question, Turn
 from dialogs.intake.kinds import Answer, Reading, Redraw
 from dialogs.intake.path import FILL, Position, answered, first_unanswered, in_scope, path
 from dialogs.reply import Reply
 from dialogs.session import Session
-from dialogs.text import msg
 
 
 def bump(s: Session) -> Session:

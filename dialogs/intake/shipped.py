@@ -9,6 +9,7 @@ from __future__ import annotations
 from datetime import date
 from typing import Final
 
+from common.text import Renderable
 from dialogs.events import Event
 from dialogs.intake import asking
 from dialogs.intake import path as paths
@@ -19,7 +20,6 @@ from dialogs.intake.questions import family, income, loans, place, sanctions, st
 from dialogs.intake.screens import after_result, summary
 from dialogs.reply import Reply
 from dialogs.session import Session
-from dialogs.text import Renderable
 
 INTAKE: Final = Intake(
     questions=(

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from datetime import date
 
+from common.text import msg
 from dialogs.events import ButtonPress, Command, ContactShared, Event, LocationShared, TextInput
 from dialogs.intake.asking import BACK, ask
 from dialogs.intake.declare import Intake, Turn
@@ -34,7 +35,6 @@ from dialogs.intake.vocabulary import (
 from dialogs.parse import words
 from dialogs.reply import Reply
 from dialogs.session import Session
-from dialogs.text import msg
 
 
 def step(intake: Intake, session: Session, event: Event, *, today: date) -> Turn:

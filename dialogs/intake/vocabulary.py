@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from typing import Final
 
-from dialogs.i18n import Language
+from common.i18n import Language
 
 # --- commands typed as words, understood at every question ----------------------------------
 

@@ -9,9 +9,9 @@ from dataclasses import dataclass, field, replace
 from datetime import UTC, date, datetime, time, timedelta
 from typing import Literal
 
+from common.i18n import Language
+from common.text import Renderable
 from dialogs.booking.port import Refusal
-from dialogs.i18n import Language
-from dialogs.text import Renderable
 
 
 @dataclass(frozen=True)

@@ -8,6 +8,8 @@ from datetime import UTC, date, datetime
 import pytest
 from icalendar import Calendar
 
+from common.i18n import Language
+from common.text import Verbatim
 from dialogs.booking import screens
 from dialogs.booking.draft import Current
 from dialogs.booking.flow import (
@@ -22,10 +24,8 @@ from dialogs.booking.flow import (
     Who,
 )
 from dialogs.events import LocationShared, TextInput
-from dialogs.i18n import Language
 from dialogs.regions import REGIONS
 from dialogs.reply import RenderedDocument, RenderedReply, RenderedVenue, render
-from dialogs.text import Verbatim
 from tests.booking.fake_booking_port import (
     FakeAppointment,
     FakeBookingPort,

@@ -14,9 +14,9 @@ from booking.notifications import ReminderDue
 from booking.places import Place
 from booking.slots import local_moment
 from bot.reminders import reminder_call
+from common.phone import parse_phone
+from common.text import Verbatim
 from dialogs.booking.calendar_file import CalendarFile
-from dialogs.booking.phone import parse_phone
-from dialogs.text import Verbatim
 from tests.booking.conftest import make_place
 
 SLOT = local_moment(date(2026, 12, 3), time(10, 0))

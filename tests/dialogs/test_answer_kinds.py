@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from decimal import Decimal
 
+from common.text import msg
 from dialogs import Session
 from dialogs.intake.kinds import (
     DONE,
@@ -21,7 +22,6 @@ from dialogs.intake.kinds import (
 )
 from dialogs.intake.vocabulary import NO_CHILDREN_WORDS
 from dialogs.parse import MoneyAnswer
-from dialogs.text import msg
 
 COLOURS = OneOf(
     Choice("red", msg("Red"), ("красный",)), Choice("blue", msg("Blue"), ("синий", "кок"))

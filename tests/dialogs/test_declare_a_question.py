@@ -16,6 +16,7 @@ from typing import Literal
 
 from dialog_helpers import BASE, Conversation
 
+from common.text import Renderable, msg
 from dialogs import ButtonPress, Event, Reply, Session
 from dialogs.intake.declare import Intake, Line, Question, SessionField
 from dialogs.intake.kinds import YesNo
@@ -24,7 +25,6 @@ from dialogs.intake.questions import income
 from dialogs.intake.questions.common import Lower, label_of, static
 from dialogs.intake.shipped import INTAKE
 from dialogs.intake.step import step as intake_step
-from dialogs.text import Renderable, msg
 
 
 class AlimonySession(Session):

@@ -8,6 +8,7 @@ from typing import Any
 import pytest
 from dialog_helpers import PREFIXES, Conversation
 
+from common.text import msg
 from dialogs import Session, household_answers
 from dialogs.intake.declare import (
     Intake,
@@ -22,7 +23,6 @@ from dialogs.intake.questions.common import static
 from dialogs.intake.questions.family import PersonField
 from dialogs.intake.shipped import INTAKE
 from dialogs.session import Person
-from dialogs.text import msg
 
 QUESTIONS = {q.id: q for q in INTAKE.questions}
 

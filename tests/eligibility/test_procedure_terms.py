@@ -6,9 +6,9 @@ from datetime import date
 
 import pytest
 
+from common.text import Renderable
 from dialogs.result import _how_to_apply
 from dialogs.session import Session
-from dialogs.text import Renderable
 from eligibility import Household, screen
 from eligibility.parameters import ParameterNotFoundError, procedure_terms
 

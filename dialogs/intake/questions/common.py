@@ -6,11 +6,11 @@ from dataclasses import dataclass
 from datetime import date
 from typing import Any
 
-from dialogs.i18n import Language
+from common.i18n import Language
+from common.text import Message, Months, Renderable, msg
 from dialogs.intake.declare import Prompt
 from dialogs.intake.kinds import AnswerKind
 from dialogs.session import Session
-from dialogs.text import Message, Months, Renderable, msg
 from eligibility.calendar import previous_quarter
 
 

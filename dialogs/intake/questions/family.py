@@ -12,13 +12,13 @@ from typing import Any, Final
 
 from pydantic import ConfigDict
 
+from common.text import Message, Renderable, Verbatim, msg, plural
 from dialogs.intake.declare import Field, Line, Question, Repeat, Section, SessionField, ShownWith
 from dialogs.intake.kinds import Choice, OneOf, Whole, WholeList
 from dialogs.intake.questions.common import Lower, label_of, static
 from dialogs.intake.vocabulary import NO_CHILDREN_WORDS
 from dialogs.reply import Option
 from dialogs.session import Person, Session
-from dialogs.text import Message, Renderable, Verbatim, msg, plural
 
 FAMILY: Final = Section("family", edit=Option("e_family", msg("Change the family composition")))
 

@@ -7,14 +7,14 @@ from datetime import date
 from decimal import Decimal
 from typing import Any, Final
 
+from common.text import Money as Tenge
+from common.text import Renderable, msg
 from dialogs.intake.declare import Field, Line, Question, Repeat, Section, SessionField
 from dialogs.intake.kinds import Choice, ManyOf, Money
 from dialogs.intake.questions.common import quarter_months
 from dialogs.parse import MoneyAnswer
 from dialogs.reply import Lines, Option
 from dialogs.session import Session
-from dialogs.text import Money as Tenge
-from dialogs.text import Renderable, msg
 
 
 def _heading(s: Session, today: date) -> Renderable:

@@ -7,6 +7,8 @@ from datetime import date
 from decimal import Decimal
 from typing import Any, Final
 
+from common.text import Money as Tenge
+from common.text import Renderable, msg
 from dialogs.intake.declare import Line, Question, Section, SessionField
 from dialogs.intake.kinds import Choice, Money, OneOf
 from dialogs.intake.questions.common import Lower, label_of, quarter_months
@@ -14,8 +16,6 @@ from dialogs.intake.vocabulary import NO_WORDS
 from dialogs.parse import MoneyAnswer
 from dialogs.reply import Option
 from dialogs.session import Session
-from dialogs.text import Money as Tenge
-from dialogs.text import Renderable, msg
 
 LOANS_SECTION: Final = Section("loans", edit=Option("e_loans", msg("Change the loans answer")))
 

@@ -5,13 +5,13 @@ from __future__ import annotations
 
 from typing import Any, Final
 
+from common.text import Renderable, msg
 from dialogs.intake.declare import Line, Question, Section, SessionField
 from dialogs.intake.kinds import Choice, OneOf
 from dialogs.intake.questions.common import Lower, label_of, not_answered, static
 from dialogs.regions import CITIES, REGION_LABELS, REGIONS
 from dialogs.reply import Option
 from dialogs.session import Session
-from dialogs.text import Renderable, msg
 
 PLACE: Final = Section("place", edit=Option("e_place", msg("Change the region")))
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from typing import Any, Final
 
+from common.text import Renderable, msg
 from dialogs.intake.declare import Line, Question, Section, SessionField
 from dialogs.intake.kinds import Choice, OneOf
 from dialogs.intake.questions.common import Lower, label_of, static
@@ -13,7 +14,6 @@ from dialogs.intake.questions.loans import LOANS_SECTION
 from dialogs.intake.vocabulary import NO_WORDS
 from dialogs.reply import Option
 from dialogs.session import Session
-from dialogs.text import Renderable, msg
 
 SANCTIONS_SECTION: Final = Section(
     "sanctions",

@@ -9,6 +9,7 @@ from __future__ import annotations
 from datetime import date
 from typing import Any, Final
 
+from common.text import Renderable, msg, plural
 from dialogs.intake.asking import ask
 from dialogs.intake.declare import AFTER_RESULT, Intake, Question, Section, SessionField, Turn
 from dialogs.intake.kinds import HINT_CHOICE, Choice, OneOf, YesNo
@@ -18,7 +19,6 @@ from dialogs.intake.screens.after_result import show_result, with_next_question
 from dialogs.intake.screens.declined import declined
 from dialogs.reply import InLanguage, Lines
 from dialogs.session import CONSENT_TEXT_VERSION, RETENTION_DAYS, Session
-from dialogs.text import Renderable, msg, plural
 
 START: Final = Section("start", numbered=False)
 

@@ -7,6 +7,7 @@ from dataclasses import dataclass, field
 from datetime import date
 from typing import Final
 
+from common.text import Renderable, msg
 from dialogs.booking.screens import HANDOFF
 from dialogs.household import to_household
 from dialogs.intake.asking import ask
@@ -17,7 +18,6 @@ from dialogs.intake.vocabulary import BOOK_WORDS, CHANGE_WORDS, START_OVER_WORDS
 from dialogs.reply import Option, Reply, paragraphs
 from dialogs.result import explain
 from dialogs.session import Session
-from dialogs.text import Renderable, msg
 from eligibility import screen
 
 

@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
+from common.text import Renderable, Verbatim, msg
 from dialogs.reply import Lines, Option, Reply
-from dialogs.text import Renderable, Verbatim, msg
 
 
 def declined(question: str) -> list[Reply]:

@@ -13,6 +13,7 @@ from dataclasses import dataclass, field
 from datetime import date
 from typing import Final
 
+from common.text import Renderable, msg
 from dialogs.intake.asking import ask, back_option
 from dialogs.intake.declare import AFTER_RESULT, SUMMARY, Intake, Line, Repeat, Section, Turn
 from dialogs.intake.kinds import HINT_CHOICE
@@ -22,7 +23,6 @@ from dialogs.intake.screens.after_result import show_result, with_next_question
 from dialogs.intake.vocabulary import CONFIRM_WORDS
 from dialogs.reply import Lines, Option, Reply, paragraphs
 from dialogs.session import Session
-from dialogs.text import Renderable, msg
 
 CONFIRM: Final = "confirm"
 

@@ -15,7 +15,7 @@ from typing import Protocol, runtime_checkable
 
 from babel.numbers import format_decimal
 
-from dialogs.i18n import (
+from common.i18n import (
     Language,
     format_date,
     format_local_datetime,

@@ -13,7 +13,6 @@ from decimal import ROUND_HALF_UP, Decimal
 from functools import cache
 from pathlib import Path
 from typing import Final, Literal
-from zoneinfo import ZoneInfo
 
 from babel.dates import format_date as _babel_format_date
 from babel.dates import format_datetime as _babel_format_datetime
@@ -22,10 +21,11 @@ from babel.messages.pofile import read_po
 from babel.numbers import format_decimal
 from babel.support import NullTranslations, Translations
 
+from common.kz import KZ_TIME
+
 Language = Literal["kk", "ru"]
 LANGUAGES: Final[tuple[Language, ...]] = ("kk", "ru")
 LOCALES_DIR: Final = Path(__file__).resolve().parent.parent / "locales"
-KZ_TIME: Final = ZoneInfo("Asia/Almaty")
 TENGE_SIGN: Final = "₸"
 
 
