@@ -95,35 +95,44 @@ class Pacer:
     of a second's worth of messages: at 25/s no second ever exceeds about 27 messages.
     """
 
-    def __init__(self, rate: float, per_chat_interval: float) -> None:
+    def __init__(
+        self,
+        rate: float,
+        per_chat_interval: float,
+        *,
+        clock: Callable[[], float] = time.monotonic,
+        sleep: Callable[[float], Awaitable[None]] = asyncio.sleep,
+    ) -> None:
         self.interval = 1.0 / rate
         self.catch_up = max(0.0, rate * BURST_SECONDS - 1) * self.interval
         self.per_chat_interval = per_chat_interval
+        self.clock = clock
+        self.sleep = sleep
         self.next_slot = 0.0
         self.paused_until = 0.0
         self.chat_next: dict[int, float] = {}
 
     def chat_delay(self, chat_id: int) -> float:
         """Seconds until this chat may get another message (0: now)."""
-        return max(0.0, self.chat_next.get(chat_id, 0.0) - time.monotonic())
+        return max(0.0, self.chat_next.get(chat_id, 0.0) - self.clock())
 
     async def wait_turn(self, chat_id: int) -> None:
         """Wait for a global slot, then book the chat's next turn one interval later."""
         while True:
-            now = time.monotonic()
+            now = self.clock()
             slot = max(now - self.catch_up, self.next_slot, self.paused_until)
             self.next_slot = slot + self.interval
             if slot > now:
-                await asyncio.sleep(slot - now)
-            if time.monotonic() >= self.paused_until:
-                self.chat_next[chat_id] = time.monotonic() + self.per_chat_interval
+                await self.sleep(slot - now)
+            if self.clock() >= self.paused_until:
+                self.chat_next[chat_id] = self.clock() + self.per_chat_interval
                 return
 
     def pause(self, seconds: float) -> None:
-        self.paused_until = max(self.paused_until, time.monotonic() + seconds)
+        self.paused_until = max(self.paused_until, self.clock() + seconds)
 
     def forget_idle_chats(self) -> None:
-        now = time.monotonic()
+        now = self.clock()
         self.chat_next = {c: t for c, t in self.chat_next.items() if t > now}
 
 

@@ -4,10 +4,10 @@ errors (429, 5xx, 403), several senders at once, and no stale reminder after a r
 from __future__ import annotations
 
 import asyncio
+import itertools
 from collections import Counter
 from collections.abc import AsyncIterator
 from datetime import date, datetime, time, timedelta
-from time import monotonic
 
 import pytest
 from aiogram import Bot
@@ -235,15 +235,36 @@ async def test_several_senders_deliver_each_reminder_exactly_once(
     assert all(s.stats.sent > 0 for s in senders)  # they really worked side by side
 
 
+class FakeClock:
+    """Time that passes only when the pacer sleeps: the pacing, not the machine, is measured."""
+
+    def __init__(self) -> None:
+        self.now = 1000.0
+
+    def __call__(self) -> float:
+        return self.now
+
+    async def sleep(self, seconds: float) -> None:
+        self.now += seconds
+
+
 async def test_the_pacer_keeps_the_global_rate_and_one_message_a_second_per_chat() -> None:
-    pacer = Pacer(rate=50, per_chat_interval=1.0)
-    started = monotonic()
+    clock = FakeClock()
+    pacer = Pacer(rate=50, per_chat_interval=1.0, clock=clock, sleep=clock.sleep)
+    sent_at = []
     for chat in range(30):
         await pacer.wait_turn(chat)
-    elapsed = monotonic() - started
-    assert 0.45 <= elapsed < 1.0  # 30 messages at 50/s, after a burst of a tenth of a second
-    assert 0.9 < pacer.chat_delay(29) <= 1.0
+        sent_at.append(clock.now)
+    # A burst of a tenth of a second's worth (5 at 50/s) goes at once, then one every 20 ms.
+    assert sent_at[:5] == [1000.0] * 5
+    gaps = [round(b - a, 6) for a, b in itertools.pairwise(sent_at[4:])]
+    assert gaps == [0.02] * 25
+    assert sum(1 for t in sent_at if t < 1000.0 + 1.0) == 30  # never more than the rate allows
+    assert pacer.chat_delay(29) == 1.0
     assert pacer.chat_delay(10_000) == 0
+    pacer.pause(5)
+    await pacer.wait_turn(1)
+    assert clock.now >= sent_at[-1] + 5, "a flood wait pauses every send"
 
 
 async def test_at_the_default_rate_telegram_never_answers_429(
