@@ -51,19 +51,17 @@ from sqlalchemy import Table, bindparam, func, insert, or_, select, update
 from sqlalchemy.exc import DBAPIError
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession
 
-from bot import metrics
+from bot import metrics, store
 from bot.privacy import chat_ref
 from bot.telegram_session import PreparedCall, prepare_call, send_prepared
 from storage.base import is_locked, utc_now
 from storage.booking import Reminder
-from storage.conversation import User
 from storage.replies import OutgoingReply
 
 log = logging.getLogger(__name__)
 
 OUTBOX: Final = cast(Table, OutgoingReply.__table__)
 REMINDERS: Final = cast(Table, Reminder.__table__)
-USERS: Final = cast(Table, User.__table__)
 _MARK_DONE: Final = (
     update(OUTBOX)
     .where(OUTBOX.c.id == bindparam("p_id"), OUTBOX.c.sent_at.is_(None))
@@ -266,8 +264,7 @@ class ReplyDelivery:
                 metrics.SEND_ERRORS.labels(code="403").inc()
                 log.info("%s: the bot is blocked, not messaging again", chat_ref(item.chat_id))
                 self._record(item, outcome="blocked", message_id=None)
-                blocked = update(USERS).where(USERS.c.chat_id == item.chat_id)
-                await self._write(blocked.values(blocked_at=utc_now()))
+                await self._write(store.blocked(item.chat_id, utc_now()))
                 return True
             except TelegramBadRequest as error:
                 metrics.SEND_ERRORS.labels(code="400").inc()

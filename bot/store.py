@@ -241,14 +241,19 @@ async def save_screening(
     await db.flush()
 
 
-async def mark_blocked(db: AsyncSession, chat_id: int, now: datetime) -> None:
-    """The user blocked the bot (a 403 or a `kicked` member update): stop messaging them."""
-    await db.execute(
+def blocked(chat_id: int, now: datetime) -> Any:
+    """The statement that records that a user blocked the bot (see `mark_blocked`)."""
+    return (
         update(User)
         .where(User.chat_id == chat_id)
         .values(blocked_at=now)
         .execution_options(synchronize_session=False)
     )
+
+
+async def mark_blocked(db: AsyncSession, chat_id: int, now: datetime) -> None:
+    """The user blocked the bot (a 403 or a `kicked` member update): stop messaging them."""
+    await db.execute(blocked(chat_id, now))
 
 
 async def mark_unblocked(db: AsyncSession, chat_id: int) -> None:

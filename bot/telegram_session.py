@@ -85,25 +85,21 @@ def json_body(bot: Bot, method: TelegramMethod[Any]) -> bytes | None:
                 params[key] = value
         elif value == "":
             del params[key]
-    options = orjson.OPT_PASSTHROUGH_DATETIME
     try:
-        return orjson.dumps(params, default=_convert(bot), option=options)
+        return _dumps(bot, params)
+    except _NestedDefaultIsUnset:  # rare: walk the whole call, as aiogram does
+        return _dumps(bot, _resolve_defaults(bot, params))
+
+
+def _dumps(bot: Bot, params: dict[str, Any]) -> bytes | None:
+    """orjson with the bot's conversions; None if the call uploads a file."""
+    try:
+        return orjson.dumps(params, default=_convert(bot), option=orjson.OPT_PASSTHROUGH_DATETIME)
     except TypeError as error:  # orjson wraps what `convert` raises (as the cause)
         if isinstance(error.__cause__, _HasFile):
             return None
         if isinstance(error.__cause__, _NestedDefaultIsUnset):
-            return json_body_resolved(bot, params)
-        raise
-
-
-def json_body_resolved(bot: Bot, params: dict[str, Any]) -> bytes | None:
-    """The slow path of `json_body`, for calls with a nested default that is unset."""
-    try:
-        resolved = _resolve_defaults(bot, params)
-        return orjson.dumps(resolved, default=_convert(bot), option=orjson.OPT_PASSTHROUGH_DATETIME)
-    except TypeError as error:
-        if isinstance(error.__cause__, _HasFile):
-            return None
+            raise error.__cause__ from None
         raise
 
 

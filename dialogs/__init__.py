@@ -4,8 +4,8 @@ Front ends (the Telegram bot, the terminal) keep a `Session` per chat, turn user
 `dialogs.events` and call `step(session, event, today=...)`; they show what `render` makes of the
 replies. Nothing here knows Telegram, a database or the clock.
 
-The names below are loaded on first use (PEP 562), so `python -m common.i18n` (compiling the
-catalogs) does not import the whole conversation first.
+The names below are loaded on first use (PEP 562), so importing one submodule (the booking
+screens, say) does not import the whole intake first.
 """
 
 from __future__ import annotations
