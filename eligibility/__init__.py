@@ -1,9 +1,12 @@
-"""TSA pre-screening rules as pure code: dated, sourced parameters and an explainable screen().
+"""TSA pre-screening rules as pure code: dated, sourced parameters, named quantities and an
+explainable screen().
 
 No I/O besides reading the bundled parameter files; no chat, no Telegram, no database.
 """
 
 from eligibility.household import Household, Income, Member, Overrides
+from eligibility.quantities.able_bodied import is_able_bodied
+from eligibility.quantities.assistance import AssistanceBasis
 from eligibility.screening import (
     Assistance,
     ChildPackage,
@@ -11,12 +14,14 @@ from eligibility.screening import (
     Reason,
     Screening,
     Step,
+    Verdict,
     WhereToApply,
     screen,
 )
 
 __all__ = [
     "Assistance",
+    "AssistanceBasis",
     "ChildPackage",
     "Household",
     "Income",
@@ -26,6 +31,8 @@ __all__ = [
     "Reason",
     "Screening",
     "Step",
+    "Verdict",
     "WhereToApply",
+    "is_able_bodied",
     "screen",
 ]

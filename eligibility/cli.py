@@ -135,20 +135,23 @@ def _screen_lines(data: bytes, out: TextIO, err: TextIO) -> int:
 
 
 def cmd_params_import(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
-    from eligibility.parameters import import_regional_table
-    from eligibility.parameters.regional import RegionalTableError
+    from eligibility.parameters import TableError, import_table
 
     try:
-        result = import_regional_table(Path(args.file))
+        result = import_table(Path(args.file))
     except OSError as error:
         print(f"{args.file}: cannot read: {error.strerror}", file=err)
         return EXIT_INVALID
-    except RegionalTableError as error:
+    except UnicodeDecodeError:
+        print(f"{args.file}: refused, nothing imported: not a UTF-8 text file", file=err)
+        return EXIT_INVALID
+    except TableError as error:
         print(str(error), file=err)
         return EXIT_INVALID
+    kind = "BNS subsistence minimums" if result.kind == "subsistence_minimum" else "poverty lines"
     print(
         f"{args.file}: {result.added} row(s) added, {result.unchanged} already present; "
-        f"table: {result.target}",
+        f"table ({kind}): {result.target}",
         file=out,
     )
     return EXIT_OK
@@ -162,6 +165,7 @@ def cmd_params_show(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
     from eligibility import parameters
     from eligibility.calendar import previous_quarter, quarter_bounds, quarter_label
     from eligibility.household import Sex
+    from eligibility.quantities.poverty_line import poverty_line_range, poverty_line_rule
 
     on: date = args.date
     try:
@@ -172,18 +176,23 @@ def cmd_params_show(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
     write = out.write
     if args.region is not None:
         region = Region(args.region)
-        line = parameters.poverty_line(on, region)
+        line = poverty_line_range(on, region)
+        high_step = line.steps[1]
         start, end = quarter_bounds(on)
         write(
             f"Poverty line, {region.value} ({region.name.replace('_', ' ').title()}), "
             f"application on {on} (quarter {quarter_label(on)}: {start}..{end})\n"
         )
-        write(f"  value:       {_amount(line.value)}\n")
+        write(f"  value:       {_amount(line.low)}\n")
+        write(f"  range:       {_amount(line.low)} .. {_amount(line.high)}\n")
         write(f"  rule:        {line.rule}\n")
         write(f"  approximate: {'yes' if line.approximate else 'no'}\n")
-        write(f"  how:         {line.explanation}\n")
+        write(f"  how:         {line.how}\n")
         write(f"  source:      {line.source}\n")
-    rule, rule_source = parameters.poverty_line_rule(on)
+        write(f"  high end:    {high_step.explanation}\n")
+        if line.approximate:
+            write(f"  high source: {high_step.source}\n")
+    rule, rule_source = poverty_line_rule(on)
     mrp = parameters.mrp(on)
     men = parameters.retirement_age(Sex.MALE, on)
     women = parameters.retirement_age(Sex.FEMALE, on)
@@ -210,12 +219,18 @@ def cmd_params_show(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
 
 
 def cmd_params_list(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
-    from eligibility import parameters
-    from eligibility.parameters.regional import COLUMNS
+    import csv
 
-    out.write(",".join(COLUMNS) + "\n")
-    for row in parameters.regional_rows():
-        out.write(",".join(row.as_csv_row()) + "\n")
+    from eligibility import parameters
+    from eligibility.parameters import bns, regional
+
+    writer = csv.writer(out, lineterminator="\n")
+    if args.table == "subsistence_minimum":
+        writer.writerow(bns.COLUMNS)
+        writer.writerows(f.as_csv_row() for f in parameters.subsistence_figures())
+    else:
+        writer.writerow(regional.COLUMNS)
+        writer.writerows(r.as_csv_row() for r in parameters.regional_rows())
     return EXIT_OK
 
 
@@ -243,15 +258,25 @@ def build_parser() -> argparse.ArgumentParser:
     params = commands.add_parser("params", help="show or import parameters")
     params_commands = params.add_subparsers(dest="params_command", required=True)
     imp = params_commands.add_parser(
-        "import", help="validate a regional CSV table and add it (all rows or none)"
+        "import",
+        help="validate a regional poverty-line or BNS subsistence-minimum CSV table and add it "
+        "(all rows or none; the header tells which)",
     )
-    imp.add_argument("file", help="CSV file, format in eligibility/parameters/README.md")
+    imp.add_argument("file", help="CSV file, formats in eligibility/parameters/README.md")
     imp.set_defaults(handler=cmd_params_import)
     show = params_commands.add_parser("show", help="print the figures in force on a date")
     show.add_argument("--date", type=_date, required=True, help="application date, YYYY-MM-DD")
     show.add_argument("--region", choices=[r.value for r in Region], help="ISO 3166-2:KZ code")
     show.set_defaults(handler=cmd_params_show)
-    listing = params_commands.add_parser("list", help="print every loaded regional row as CSV")
+    listing = params_commands.add_parser(
+        "list", help="print every loaded row of a regional table as importable CSV"
+    )
+    listing.add_argument(
+        "--table",
+        choices=["poverty_lines", "subsistence_minimum"],
+        default="poverty_lines",
+        help="the published/computed poverty lines (default) or the BNS subsistence minimums",
+    )
     listing.set_defaults(handler=cmd_params_list)
     return parser
 

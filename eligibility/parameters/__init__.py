@@ -1,82 +1,66 @@
-"""Dated, sourced parameters of the TSA rules, read from the data files in this directory.
+"""Dated, sourced parameters of the TSA rules, and the two regional tables operators import.
 
 Every figure the rules use comes from here with the date it took effect and where it came from,
-in the style of OpenFisca parameters: a value holds from its date until the next one. The data
-files are read once, lazily; `reload()` drops the caches (after an import, or in tests).
+in the style of OpenFisca parameters: a value holds from its date until the next one. All YAML
+files of this directory go through one generic loader (`dated.load_directory`), so a parameter
+is found by its dotted name, `number("mrp", on)`; the named accessors below are one-line
+conveniences. The regional tables (published or computed poverty lines; BNS subsistence
+minimums) are CSV files, bundled and imported (`import_table`). Files are read once, lazily;
+`reload()` drops every cache (after an import, or in tests).
 """
 
 from __future__ import annotations
 
-import bisect
+import time
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from datetime import date
-from decimal import ROUND_HALF_UP, Decimal
+from decimal import Decimal
 from functools import cache, lru_cache
 from pathlib import Path
-from typing import Any
 
-import yaml
-
-from eligibility.calendar import quarter_bounds, quarter_label
 from eligibility.household import Region, Sex
-from eligibility.parameters.regional import (
-    BUNDLED_DIR,
-    BUNDLED_FILE,
-    RegionalRow,
-    RuleLookup,
-    merge,
-    operator_file,
-    parse_table,
-    write_table,
+from eligibility.parameters import bns, regional
+from eligibility.parameters.bns import SubsistenceFigure
+from eligibility.parameters.csv_tables import TableError, header_of
+from eligibility.parameters.dated import (
+    DatedFlag,
+    DatedParameter,
+    ParameterNotFoundError,
+    ParameterValue,
+    load_directory,
 )
+from eligibility.parameters.regional import BUNDLED_DIR, RegionalRow
 
 __all__ = [
+    "DatedFlag",
+    "ImportResult",
     "ParameterNotFoundError",
     "ParameterValue",
+    "ProcedureTerms",
+    "SubsistenceFigure",
+    "TableError",
     "child_package_ages",
     "child_package_mrp_multiple",
     "consumer_loans_counted",
     "consumer_loans_counted_from",
+    "flag",
+    "follow_operator_files",
     "import_regional_table",
+    "import_table",
+    "median_income_required",
     "mrp",
+    "number",
     "on_reload",
-    "poverty_line",
-    "poverty_line_rule",
+    "parameter",
+    "procedure_terms",
+    "regional_row",
     "regional_rows",
     "reload",
     "retirement_age",
+    "subsistence_figures",
     "subsistence_minimum",
 ]
-
-CENT = Decimal("0.01")
-_Loader: Any = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
-
-
-class ParameterNotFoundError(LookupError):
-    """No value of a parameter is in force on the date asked (before the data begins)."""
-
-
-@dataclass(frozen=True, slots=True)
-class ParameterValue:
-    """One figure with its provenance: what it is, since when, by which rule, from where."""
-
-    name: str
-    value: Decimal
-    source: str
-    start: date
-    end: date | None = None
-    rule: str = "value"
-    approximate: bool = False
-    explanation: str = ""
-
-
-@dataclass(frozen=True, slots=True)
-class DatedFlag:
-    name: str
-    value: bool
-    source: str
-    start: date
 
 
 @dataclass(frozen=True, slots=True)
@@ -91,114 +75,177 @@ class ProcedureTerms:
     start: date
 
 
-@dataclass(frozen=True, slots=True)
-class _Entry:
-    start: date
-    value: Any
-    source: str
-    extra: Mapping[str, Any]
-
-
-class _Series:
-    """A parameter's values by start date; `at(d)` is the one in force on d."""
-
-    def __init__(self, name: str, raw: Mapping[Any, Any]) -> None:
-        self.name = name
-        entries = []
-        for start, item in raw.items():
-            if not isinstance(start, date) or not isinstance(item, dict) or not item.get("source"):
-                raise ValueError(f"{name}: each value needs a date key and a source ({start!r})")
-            extra = {k: v for k, v in item.items() if k not in ("value", "source")}
-            entries.append(_Entry(start, item.get("value"), str(item["source"]), extra))
-        entries.sort(key=lambda e: e.start)
-        self.entries = tuple(entries)
-        self._starts = [e.start for e in entries]
-
-    def at(self, on: date) -> tuple[_Entry, date | None]:
-        i = bisect.bisect_right(self._starts, on) - 1
-        if i < 0:
-            raise ParameterNotFoundError(
-                f"{self.name}: no value before {self._starts[0].isoformat()} (asked for {on})"
-            )
-        end = self._starts[i + 1] if i + 1 < len(self._starts) else None
-        return self.entries[i], end
-
-    def decimal_at(self, on: date) -> ParameterValue:
-        entry, next_start = self.at(on)
-        end = None if next_start is None else date.fromordinal(next_start.toordinal() - 1)
-        return ParameterValue(self.name, _decimal(entry.value), entry.source, entry.start, end)
-
-
-def _decimal(raw: Any) -> Decimal:
-    if isinstance(raw, bool) or not isinstance(raw, int | float | str):
-        raise ValueError(f"not a number: {raw!r}")
-    return Decimal(str(raw))
-
-
-@dataclass(frozen=True, slots=True)
-class _Data:
-    mrp: _Series
-    subsistence_minimum: _Series
-    poverty_rule: _Series
-    fallback_rule: str
-    fallback_source: str
-    retirement: Mapping[Sex, _Series]
-    child_package: _Series
-    child_ages: tuple[int, int]
-    consumer_loans: _Series
-    procedure: _Series
-    regional: Mapping[tuple[Region, date], RegionalRow]
-
-
-def _yaml(name: str) -> dict[str, Any]:
-    with (BUNDLED_DIR / name).open(encoding="utf-8") as handle:
-        loaded = yaml.load(handle, Loader=_Loader)
-    if not isinstance(loaded, dict):
-        raise ValueError(f"{name}: not a mapping")
-    return loaded
+# The generic dated parameters.
 
 
 @cache
-def _data() -> _Data:
-    poverty = _yaml("poverty_line.yaml")
-    retirement = _yaml("retirement_age.yaml")
-    child = _yaml("child_package.yaml")
-    poverty_rule = _Series("poverty_line_rule", poverty["values"])
-    regional: dict[tuple[Region, date], RegionalRow] = {}
-    rule_code = _rule_code_lookup(poverty_rule)
-    for path in (BUNDLED_FILE, operator_file()):
-        if path.exists():
-            text = path.read_text(encoding="utf-8-sig")
-            if text.strip().count("\n") == 0:  # header only: an empty operator table
-                continue
-            for row in parse_table(text, str(path), rule_for=rule_code):
-                regional[(row.region, row.quarter)] = row  # the operator's file wins
-    return _Data(
-        mrp=_Series("mrp", _yaml("mrp.yaml")["values"]),
-        subsistence_minimum=_Series(
-            "subsistence_minimum", _yaml("subsistence_minimum.yaml")["values"]
-        ),
-        poverty_rule=poverty_rule,
-        fallback_rule=str(poverty["fallback"]["rule"]),
-        fallback_source=str(poverty["fallback"]["source"]),
-        retirement={
-            Sex.MALE: _Series("retirement_age.male", retirement["male"]),
-            Sex.FEMALE: _Series("retirement_age.female", retirement["female"]),
-        },
-        child_package=_Series("child_package_mrp_multiple", child["values"]),
-        child_ages=(int(child["min_age"]), int(child["max_age"])),
-        consumer_loans=_Series("consumer_loans_counted", _yaml("consumer_loans.yaml")["values"]),
-        procedure=_Series("procedure", _yaml("procedure.yaml")["values"]),
-        regional=regional,
+def _tree() -> Mapping[str, DatedParameter]:
+    return load_directory(BUNDLED_DIR)
+
+
+def parameter(name: str) -> DatedParameter:
+    """The parameter called `name` (dotted: `retirement_age.male`); KeyError if unknown."""
+    return _tree()[name]
+
+
+@lru_cache(maxsize=16384)
+def number(name: str, on: date) -> ParameterValue:
+    """The value of the numeric parameter `name` in force on `on`, with its source and dates."""
+    return parameter(name).number(on)
+
+
+@lru_cache(maxsize=4096)
+def flag(name: str, on: date) -> DatedFlag:
+    """The value of the yes/no parameter `name` in force on `on`."""
+    return parameter(name).flag(on)
+
+
+def mrp(on: date) -> ParameterValue:
+    """Monthly calculation index in force on `on`."""
+    return number("mrp", on)
+
+
+def subsistence_minimum(on: date) -> ParameterValue:
+    """Budget-law (national) subsistence minimum in force on `on`."""
+    return number("subsistence_minimum", on)
+
+
+def retirement_age(sex: Sex, on: date) -> ParameterValue:
+    return number(f"retirement_age.{sex.value}", on)
+
+
+def child_package_mrp_multiple(on: date) -> ParameterValue:
+    """MRP per child a month of the child package (0 while it was paid in kind)."""
+    return number("child_package.mrp_multiple", on)
+
+
+def child_package_ages(on: date | None = None) -> tuple[int, int]:
+    """Youngest and oldest age (inclusive) of a child the package is for (latest if no date)."""
+    if on is None:
+        on = parameter("child_package.min_age").entries[-1].start
+    low = number("child_package.min_age", on).value
+    high = number("child_package.max_age", on).value
+    return int(low), int(high)
+
+
+def consumer_loans_counted(on: date) -> DatedFlag:
+    """Whether consumer loans and microcredits count as income for an application on `on`."""
+    return flag("consumer_loans", on)
+
+
+def consumer_loans_counted_from() -> date | None:
+    """The latest date from which consumer loans count (None if they never do)."""
+    entries = parameter("consumer_loans").entries
+    if not entries[-1].value:
+        return None
+    return entries[-1].start
+
+
+def procedure_terms(on: date) -> ProcedureTerms:
+    """Decision and inspection terms in force for an application on `on`."""
+    center = number("procedure.decision_working_days_center", on)
+    akimat = number("procedure.decision_working_days_akimat", on)
+    extra = number("procedure.extra_calendar_days_when_data_requested", on)
+    inspection = number("procedure.home_inspection_working_days", on)
+    parts = (center, akimat, extra, inspection)
+    return ProcedureTerms(
+        decision_working_days_center=int(center.value),
+        decision_working_days_akimat=int(akimat.value),
+        extra_calendar_days_when_data_requested=int(extra.value),
+        home_inspection_working_days=int(inspection.value),
+        source="; ".join(dict.fromkeys(p.source for p in parts)),
+        start=max(p.start for p in parts),
     )
 
 
-def _rule_code_lookup(series: _Series) -> RuleLookup:
-    def rule_for(on: date) -> str:
-        return str(series.at(on)[0].extra["rule"])
+def median_income_required(quarter: date) -> bool:
+    """Whether the line for applications in `quarter` has a median-income part (from 2025)."""
+    return number("poverty_line.median_share", quarter).value > Decimal(0)
 
-    return rule_for
 
+# The regional tables, bundled and imported.
+
+
+@dataclass(frozen=True, slots=True)
+class _Tables:
+    regional: Mapping[tuple[Region, date], RegionalRow]
+    figures: tuple[SubsistenceFigure, ...]
+
+
+def _has_rows(path: Path) -> bool:
+    return path.exists() and path.read_text(encoding="utf-8-sig").strip().count("\n") > 0
+
+
+_loaded_from: tuple[tuple[int, int] | None, ...] | None = None
+"""The operator files' (mtime, size) when `_tables()` last read them."""
+
+
+def _operator_files_signature() -> tuple[tuple[int, int] | None, ...]:
+    signature: list[tuple[int, int] | None] = []
+    for path in (regional.operator_file(), bns.operator_file()):
+        try:
+            stat = path.stat()
+        except OSError:
+            signature.append(None)
+        else:
+            signature.append((stat.st_mtime_ns, stat.st_size))
+    return tuple(signature)
+
+
+_next_look = 0.0
+
+
+def follow_operator_files(every: float = 1.0) -> None:
+    """Reload when an operator's import changed the files since they were read: the staff web
+    imports in its own process, and the bot must use the new figures at once, not after a
+    restart. `screen()` calls this; it looks (two `stat` calls) at most once per `every`
+    seconds."""
+    global _next_look
+    now = time.monotonic()
+    if now < _next_look:
+        return
+    _next_look = now + every
+    if _loaded_from is not None and _operator_files_signature() != _loaded_from:
+        reload()
+
+
+@cache
+def _tables() -> _Tables:
+    global _loaded_from
+    _loaded_from = _operator_files_signature()
+    rows: dict[tuple[Region, date], RegionalRow] = {}
+    for path in (regional.BUNDLED_FILE, regional.operator_file()):
+        if _has_rows(path):
+            text = path.read_text(encoding="utf-8-sig")
+            for row in regional.parse_table(
+                text, str(path), median_required=median_income_required
+            ):
+                rows[(row.region, row.quarter)] = row  # the operator's file wins
+    figures: dict[tuple[str, str], SubsistenceFigure] = {}
+    for path in (bns.BUNDLED_FILE, bns.operator_file()):
+        if _has_rows(path):
+            for figure in bns.parse_table(path.read_text(encoding="utf-8-sig"), str(path)):
+                figures[(figure.area, figure.period)] = figure
+    ordered = sorted(figures.values(), key=lambda f: (f.start, f.end, f.area))
+    return _Tables(rows, tuple(ordered))
+
+
+def regional_rows() -> list[RegionalRow]:
+    """Every loaded regional row (bundled and imported), by quarter then region."""
+    return sorted(_tables().regional.values(), key=lambda r: (r.quarter, r.region.value))
+
+
+def regional_row(region: Region, quarter: date) -> RegionalRow | None:
+    """The loaded row for `region` and the application quarter starting on `quarter`."""
+    return _tables().regional.get((region, quarter))
+
+
+def subsistence_figures() -> tuple[SubsistenceFigure, ...]:
+    """Every loaded BNS subsistence minimum (bundled and imported), by period then region."""
+    return _tables().figures
+
+
+# Reloading.
 
 _reload_hooks: list[Callable[[], None]] = []
 
@@ -210,149 +257,15 @@ def on_reload(hook: Callable[[], None]) -> None:
 
 def reload() -> None:
     """Forget loaded data and cached lookups (after an import, or when the env changes)."""
-    _data.cache_clear()
+    _tree.cache_clear()
+    _tables.cache_clear()
+    number.cache_clear()
+    flag.cache_clear()
     for hook in _reload_hooks:
         hook()
-    for cached in (mrp, subsistence_minimum, retirement_age, poverty_line):
-        cached.cache_clear()
-    for cached_flag in (child_package_mrp_multiple, consumer_loans_counted):
-        cached_flag.cache_clear()
 
 
-@lru_cache(maxsize=8192)
-def mrp(on: date) -> ParameterValue:
-    """Monthly calculation index in force on `on`."""
-    return _data().mrp.decimal_at(on)
-
-
-@lru_cache(maxsize=8192)
-def subsistence_minimum(on: date) -> ParameterValue:
-    """Budget-law (national) subsistence minimum in force on `on`."""
-    return _data().subsistence_minimum.decimal_at(on)
-
-
-@lru_cache(maxsize=8192)
-def retirement_age(sex: Sex, on: date) -> ParameterValue:
-    return _data().retirement[sex].decimal_at(on)
-
-
-@lru_cache(maxsize=8192)
-def child_package_mrp_multiple(on: date) -> ParameterValue:
-    """MRP per child a month of the child package (0 while it was paid in kind)."""
-    return _data().child_package.decimal_at(on)
-
-
-def child_package_ages() -> tuple[int, int]:
-    """Youngest and oldest age (inclusive) of a child the package is paid for."""
-    return _data().child_ages
-
-
-@lru_cache(maxsize=8192)
-def consumer_loans_counted(on: date) -> DatedFlag:
-    """Whether consumer loans and microcredits count as income for an application on `on`."""
-    entry, _ = _data().consumer_loans.at(on)
-    return DatedFlag("consumer_loans_counted", bool(entry.value), entry.source, entry.start)
-
-
-def consumer_loans_counted_from() -> date | None:
-    """The latest date from which consumer loans count (None if they never do)."""
-    entries = _data().consumer_loans.entries
-    if not entries or not entries[-1].value:
-        return None
-    return entries[-1].start
-
-
-def procedure_terms(on: date) -> ProcedureTerms:
-    """Decision and inspection terms in force for an application on `on`."""
-    entry, _ = _data().procedure.at(on)
-    return ProcedureTerms(
-        decision_working_days_center=int(entry.extra["decision_working_days_center"]),
-        decision_working_days_akimat=int(entry.extra["decision_working_days_akimat"]),
-        extra_calendar_days_when_data_requested=int(
-            entry.extra["extra_calendar_days_when_data_requested"]
-        ),
-        home_inspection_working_days=int(entry.extra["home_inspection_working_days"]),
-        source=entry.source,
-        start=entry.start,
-    )
-
-
-def poverty_line_rule(on: date) -> tuple[str, str]:
-    """The rule code in force on `on` and its legal source."""
-    entry, _ = _data().poverty_rule.at(on)
-    return str(entry.extra["rule"]), entry.source
-
-
-def regional_rows() -> list[RegionalRow]:
-    """Every loaded regional row (bundled and imported), by quarter then region."""
-    return sorted(_data().regional.values(), key=lambda r: (r.quarter, r.region.value))
-
-
-def _money(value: Decimal) -> str:
-    return f"{value:,.2f}"
-
-
-@lru_cache(maxsize=16384)
-def poverty_line(on: date, region: Region) -> ParameterValue:
-    """Poverty line for an application on `on` in `region`, rounded to the tiyn (0.01 ₸).
-
-    A published regional line wins; else a regional row's SM (and median income from 2025) is
-    turned into the line by the rule in force; else 70% of the budget-law SM, marked approximate.
-    """
-    data = _data()
-    start, end = quarter_bounds(on)
-    label = quarter_label(on)
-    entry, _ = data.poverty_rule.at(on)
-    rule = str(entry.extra["rule"])
-    sm_share = _decimal(entry.extra["sm_share"])
-    row = data.regional.get((region, start))
-    name = "poverty_line"
-    if row is not None and row.poverty_line is not None:
-        return ParameterValue(
-            name,
-            row.poverty_line.quantize(CENT),
-            row.source,
-            start,
-            end,
-            "published_regional",
-            False,
-            f"published poverty line of {region.value} for {label}: {_money(row.poverty_line)}",
-        )
-    if row is not None and row.subsistence_minimum is not None:
-        from_sm = (row.subsistence_minimum * sm_share).quantize(CENT, ROUND_HALF_UP)
-        text = f"{sm_share:%} × regional SM {_money(row.subsistence_minimum)} = {_money(from_sm)}"
-        value = from_sm
-        if rule == "max_median35_sm70" and row.median_income is not None:
-            median_share = _decimal(entry.extra["median_share"])
-            from_median = (row.median_income * median_share).quantize(CENT, ROUND_HALF_UP)
-            value = max(from_sm, from_median)
-            text = (
-                f"larger of {median_share:%} × regional median income "
-                f"{_money(row.median_income)} = {_money(from_median)} and {text}"
-            )
-        return ParameterValue(
-            name,
-            value,
-            f"{row.source}; {entry.source}",
-            start,
-            end,
-            rule,
-            False,
-            f"{region.value} {label}: {text}",
-        )
-    sm = subsistence_minimum(on)
-    value = (sm.value * sm_share).quantize(CENT, ROUND_HALF_UP)
-    return ParameterValue(
-        name,
-        value,
-        f"{data.fallback_source}; SM: {sm.source}",
-        start,
-        end,
-        data.fallback_rule,
-        True,
-        f"no regional figure loaded for {region.value} {label}: "
-        f"{sm_share:%} × budget-law SM {_money(sm.value)} (from {sm.start}) = {_money(value)}",
-    )
+# The operator's import: one command, the header tells the table.
 
 
 @dataclass(frozen=True, slots=True)
@@ -360,21 +273,54 @@ class ImportResult:
     added: int
     unchanged: int
     target: Path
+    kind: str
+    """`poverty_lines` or `subsistence_minimum`."""
 
 
-def import_regional_table(path: Path) -> ImportResult:
-    """Validate a regional CSV and merge it into the operator's table, all or nothing."""
-    rule_for = _rule_code_lookup(_data().poverty_rule)
+def import_table(path: Path) -> ImportResult:
+    """Validate a regional poverty-line table or a BNS subsistence-minimum table (told apart
+    by its header) and merge it into the operator's copy, all or nothing."""
     text = path.read_text(encoding="utf-8-sig")
-    incoming = parse_table(text, str(path), rule_for=rule_for)
-    target = operator_file()
-    new, same = merge(_data().regional.values(), incoming, str(path))
-    if new:
-        existing: list[RegionalRow] = []
-        if target.exists() and target.read_text(encoding="utf-8-sig").strip().count("\n"):
-            existing = parse_table(
-                target.read_text(encoding="utf-8-sig"), str(target), rule_for=rule_for
+    origin = str(path)
+    header = header_of(text)
+    if header not in (list(bns.COLUMNS), list(regional.COLUMNS)):
+        raise TableError(
+            origin,
+            [
+                f"line 1: the header must be exactly: {','.join(regional.COLUMNS)} (poverty "
+                f"lines) or {','.join(bns.COLUMNS)} (BNS subsistence minimums) (got {header})"
+            ],
+        )
+    if header == list(bns.COLUMNS):
+        figures = bns.parse_table(text, origin)
+        new_figures, same = bns.merge(_tables().figures, figures, origin)
+        target = bns.operator_file()
+        if new_figures:
+            existing = (
+                bns.parse_table(target.read_text(encoding="utf-8-sig"), str(target))
+                if _has_rows(target)
+                else []
             )
-        write_table(target, [*existing, *new])
+            bns.write_table(target, [*existing, *new_figures])
+            reload()
+        return ImportResult(len(new_figures), same, target, "subsistence_minimum")
+    rows = regional.parse_table(text, origin, median_required=median_income_required)
+    new_rows, same = regional.merge(_tables().regional.values(), rows, origin)
+    target = regional.operator_file()
+    if new_rows:
+        existing_rows = (
+            regional.parse_table(
+                target.read_text(encoding="utf-8-sig"),
+                str(target),
+                median_required=median_income_required,
+            )
+            if _has_rows(target)
+            else []
+        )
+        regional.write_table(target, [*existing_rows, *new_rows])
         reload()
-    return ImportResult(len(new), same, target)
+    return ImportResult(len(new_rows), same, target, "poverty_lines")
+
+
+import_regional_table = import_table
+"""The import's earlier name (it now takes either table)."""

@@ -10,15 +10,15 @@ from __future__ import annotations
 import csv
 import io
 import os
-import tempfile
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from datetime import date
-from decimal import Decimal, InvalidOperation
+from decimal import Decimal
 from pathlib import Path
 
 from eligibility.calendar import parse_quarter_label, quarter_label
 from eligibility.household import Region
+from eligibility.parameters.csv_tables import TableError, parse_amount, write_atomically
 
 COLUMNS = ("region", "quarter", "subsistence_minimum", "median_income", "poverty_line", "source")
 BUNDLED_DIR = Path(__file__).resolve().parent
@@ -26,12 +26,11 @@ BUNDLED_FILE = BUNDLED_DIR / "regional_poverty_lines.csv"
 OPERATOR_FILE_NAME = "regional_poverty_lines.imported.csv"
 PARAMETERS_DIR_ENV = "KOMEK_PARAMETERS_DIR"
 _EARLIEST_QUARTER = date(2019, 1, 1)
-_MAX_VALUE = Decimal("100000000")
-_CENT = Decimal("0.01")
 _KNOWN_REGIONS = {r.value for r in Region}
 
-RuleLookup = Callable[[date], str]
-"""Quarter start → the poverty-line rule code in force (decides which columns a row needs)."""
+MedianRequired = Callable[[date], bool]
+"""Quarter start → whether the line in force has a median-income part (then a row without a
+published line needs `median_income` as well as `subsistence_minimum`)."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -60,14 +59,8 @@ class RegionalRow:
         ]
 
 
-class RegionalTableError(ValueError):
-    """A regional table was refused; `problems` names each bad row and field."""
-
-    def __init__(self, origin: str, problems: Sequence[str]) -> None:
-        self.origin = origin
-        self.problems = tuple(problems)
-        lines = "\n".join(f"  {p}" for p in problems)
-        super().__init__(f"{origin}: refused, nothing imported:\n{lines}")
+RegionalTableError = TableError
+"""The regional table's refusal (the shared all-or-nothing error)."""
 
 
 def operator_dir() -> Path:
@@ -84,33 +77,13 @@ def _fmt(value: Decimal | None) -> str:
     return "" if value is None else format(value, "f")
 
 
-def _parse_amount(raw: str, field: str, where: str, problems: list[str]) -> Decimal | None:
-    text = raw.strip()
-    if not text:
-        return None
-    try:
-        value = Decimal(text)
-    except InvalidOperation:
-        problems.append(f"{where}, {field}: {text!r} is not a number (use digits and a dot)")
-        return None
-    if not value.is_finite() or value <= 0:
-        problems.append(f"{where}, {field}: must be a positive amount, got {text!r}")
-    elif value >= _MAX_VALUE:
-        problems.append(f"{where}, {field}: {text!r} is implausibly large")
-    elif value.quantize(_CENT) != value:
-        problems.append(f"{where}, {field}: at most two decimals, got {text!r}")
-    else:
-        return value
-    return None
-
-
-def parse_table(text: str, origin: str, *, rule_for: RuleLookup) -> list[RegionalRow]:
+def parse_table(text: str, origin: str, *, median_required: MedianRequired) -> list[RegionalRow]:
     """Parse and validate a whole table; raise RegionalTableError listing every problem."""
     problems: list[str] = []
     reader = csv.reader(io.StringIO(text))
     header = next(reader, None)
     if header is None or [h.strip() for h in header] != list(COLUMNS):
-        raise RegionalTableError(
+        raise TableError(
             origin, [f"line 1: the header must be exactly: {','.join(COLUMNS)} (got {header})"]
         )
     rows: list[RegionalRow] = []
@@ -136,23 +109,23 @@ def parse_table(text: str, origin: str, *, rule_for: RuleLookup) -> list[Regiona
             problems.append(f"{where}, quarter: {cells['quarter']!r} is not like 2026-Q1")
         if quarter is not None and quarter < _EARLIEST_QUARTER:
             problems.append(f"{where}, quarter: before {quarter_label(_EARLIEST_QUARTER)}")
-        sm = _parse_amount(cells["subsistence_minimum"], "subsistence_minimum", where, problems)
-        median = _parse_amount(cells["median_income"], "median_income", where, problems)
-        line = _parse_amount(cells["poverty_line"], "poverty_line", where, problems)
+        sm = parse_amount(cells["subsistence_minimum"], "subsistence_minimum", where, problems)
+        median = parse_amount(cells["median_income"], "median_income", where, problems)
+        line = parse_amount(cells["poverty_line"], "poverty_line", where, problems)
         source = cells["source"].strip()
         if not source:
             problems.append(f"{where}, source: every row needs a source")
         if len(problems) > before or region is None or quarter is None:
             continue
         if line is None:
-            rule = rule_for(quarter)
+            needs_median = median_required(quarter)
             if sm is None:
                 problems.append(
                     f"{where}: give poverty_line, or subsistence_minimum"
-                    + (" and median_income" if rule == "max_median35_sm70" else "")
+                    + (" and median_income" if needs_median else "")
                 )
                 continue
-            if rule == "max_median35_sm70" and median is None:
+            if needs_median and median is None:
                 problems.append(
                     f"{where}, median_income: required from 2025 when poverty_line is empty "
                     "(the line is the larger of 35% of median income and 70% of SM)"
@@ -169,12 +142,8 @@ def parse_table(text: str, origin: str, *, rule_for: RuleLookup) -> list[Regiona
     if not rows and not problems:
         problems.append("the file has no data rows")
     if problems:
-        raise RegionalTableError(origin, problems)
+        raise TableError(origin, problems)
     return rows
-
-
-def read_table(path: Path, *, rule_for: RuleLookup) -> list[RegionalRow]:
-    return parse_table(path.read_text(encoding="utf-8-sig"), str(path), rule_for=rule_for)
 
 
 def merge(
@@ -201,23 +170,11 @@ def merge(
                 f"different figures ({','.join(old.as_csv_row())})"
             )
     if problems:
-        raise RegionalTableError(origin, problems)
+        raise TableError(origin, problems)
     return new, same
 
 
 def write_table(path: Path, rows: Iterable[RegionalRow]) -> None:
     """Write atomically, sorted by quarter then region, so a crash never leaves half a file."""
     ordered = sorted(rows, key=lambda r: (r.quarter, r.region.value))
-    buffer = io.StringIO()
-    writer = csv.writer(buffer, lineterminator="\n")
-    writer.writerow(COLUMNS)
-    writer.writerows(r.as_csv_row() for r in ordered)
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=".regional-", suffix=".csv")
-    try:
-        with os.fdopen(fd, "w", encoding="utf-8") as handle:
-            handle.write(buffer.getvalue())
-        os.replace(tmp, path)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
+    write_atomically(path, COLUMNS, (r.as_csv_row() for r in ordered))

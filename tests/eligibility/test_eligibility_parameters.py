@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import io
+import os
 import subprocess
 import sys
 from collections.abc import Iterator
@@ -16,7 +17,9 @@ from eligibility import Household, parameters, screen
 from eligibility.calendar import parse_quarter_label, previous_quarter, quarter_label
 from eligibility.cli import main
 from eligibility.household import Region, Sex
+from eligibility.parameters import ParameterValue
 from eligibility.parameters.regional import BUNDLED_FILE, OPERATOR_FILE_NAME
+from eligibility.quantities.poverty_line import floor_line, official_line
 
 HEADER = "region,quarter,subsistence_minimum,median_income,poverty_line,source\n"
 ROOT = Path(__file__).resolve().parents[2]
@@ -30,6 +33,11 @@ def operator_dir(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[Pa
     yield directory
     monkeypatch.delenv("KOMEK_PARAMETERS_DIR")
     parameters.reload()
+
+
+def _line(on: date, region: Region) -> ParameterValue:
+    """The official line if loaded, else the floor (the low end of the range)."""
+    return official_line(on, region) or floor_line(on, region)
 
 
 def _csv(tmp_path: Path, body: str, name: str = "table.csv") -> Path:
@@ -102,8 +110,8 @@ def test_every_value_has_a_source_and_a_date() -> None:
         parameters.subsistence_minimum(date(2024, 1, 1)),
         parameters.retirement_age(Sex.FEMALE, date(2024, 1, 1)),
         parameters.child_package_mrp_multiple(date(2024, 1, 1)),
-        parameters.poverty_line(date(2024, 2, 1), Region.NORTH_KAZAKHSTAN),
-        parameters.poverty_line(date(2024, 2, 1), Region.ABAI),
+        _line(date(2024, 2, 1), Region.NORTH_KAZAKHSTAN),
+        _line(date(2024, 2, 1), Region.ABAI),
     ):
         assert value.source
         assert value.start <= date(2024, 2, 1)
@@ -136,16 +144,16 @@ def test_import_then_lookup_uses_the_computed_2025_rule(tmp_path: Path, operator
     assert "4 row(s) added" in out
     assert (operator_dir / OPERATOR_FILE_NAME).exists()
 
-    median_wins = parameters.poverty_line(date(2026, 5, 5), Region.KARAGANDA)
+    median_wins = _line(date(2026, 5, 5), Region.KARAGANDA)
     assert median_wins.value == Decimal("42000.00")  # 35% × 120,000 > 70% × 52,000 = 36,400
     assert median_wins.rule == "max_median35_sm70"
     assert median_wins.approximate is False
     assert "2026-Q2 (test)" in median_wins.source
-    sm_wins = parameters.poverty_line(date(2026, 8, 5), Region.KARAGANDA)
+    sm_wins = _line(date(2026, 8, 5), Region.KARAGANDA)
     assert sm_wins.value == Decimal("36400.00")  # 70% × 52,000 > 35% × 100,000
-    before_2025 = parameters.poverty_line(date(2024, 9, 30), Region.PAVLODAR)
+    before_2025 = _line(date(2024, 9, 30), Region.PAVLODAR)
     assert (before_2025.value, before_2025.rule) == (Decimal("31500.00"), "sm70")
-    published = parameters.poverty_line(date(2026, 4, 1), Region.ASTANA)
+    published = _line(date(2026, 4, 1), Region.ASTANA)
     assert (published.value, published.rule) == (Decimal("45123.50"), "published_regional")
 
     household = Household.model_validate(
@@ -213,7 +221,7 @@ def test_import_refuses_a_conflict_with_a_loaded_row(tmp_path: Path, operator_di
         "KZ-35,2026-Q2,52000,120000,,new row\nKZ-15,2026-Q1,,,37061,a different Aktobe line\n",
         "KZ-15 2026-Q1: already loaded with different figures",
     )
-    assert parameters.poverty_line(date(2026, 5, 5), Region.KARAGANDA).approximate is True
+    assert _line(date(2026, 5, 5), Region.KARAGANDA).approximate is True
 
 
 def test_import_accepts_an_identical_bundled_row(tmp_path: Path) -> None:
@@ -259,7 +267,7 @@ def test_import_accepts_a_spreadsheet_export_with_bom_crlf_and_quotes(tmp_path: 
     code, out, err = _run("params", "import", str(path))
     assert code == 0, err
     assert "1 row(s) added" in out
-    line = parameters.poverty_line(date(2026, 6, 30), Region.ULYTAU)
+    line = _line(date(2026, 6, 30), Region.ULYTAU)
     assert (line.value, line.source) == (Decimal("39000.50"), "Ulytau akimat bulletin, 15.04.2026")
 
 
@@ -321,3 +329,35 @@ def test_command_without_a_subcommand_is_a_usage_error(capsys: pytest.CaptureFix
         main([])
     assert exited.value.code == 2
     assert "usage:" in capsys.readouterr().err
+
+
+def test_a_table_imported_by_another_process_is_used_without_a_restart(
+    tmp_path: Path, operator_dir: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The staff web imports in its own process: the bot's next screening must use the table.
+    Here the import runs in a child process; this process is never told (no reload())."""
+    household = Household.model_validate(
+        {
+            "application_date": "2026-05-05",
+            "region": "KZ-71",
+            "settlement": "urban",
+            "members": [{"relation": "applicant", "age": 40, "sex": "male"}],
+        }
+    )
+    before = screen(household)
+    assert before.poverty_line_approximate is True
+    table = _csv(tmp_path, "KZ-71,2026-Q2,,,45123.5,published line Astana 2026-Q2 (test)\n")
+    env = {**os.environ, "KOMEK_PARAMETERS_DIR": str(operator_dir)}
+    child = subprocess.run(
+        [sys.executable, "-m", "eligibility", "params", "import", str(table)],
+        cwd=ROOT,
+        env=env,
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    assert child.returncode == 0, child.stderr
+    monkeypatch.setattr(parameters, "_next_look", 0.0)  # do not wait for the once-a-second look
+    after = screen(household)
+    assert after.poverty_line == Decimal("45123.50") and after.poverty_line_approximate is False
+    assert after.verdict == "eligible" and after.poverty_line_low == after.poverty_line_high

@@ -10,7 +10,7 @@ from typing import Any
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from eligibility import Household, screen
+from eligibility import Household, Reason, screen
 from eligibility.household import (
     CaringFor,
     Disability,
@@ -156,6 +156,10 @@ def test_contract_json_has_exactly_the_contract_fields(data: dict[str, Any]) -> 
     assert json.loads(json.dumps(produced)) == produced
     assert set(produced) == {
         "eligible",
+        "verdict",
+        "poverty_line_low",
+        "poverty_line_high",
+        "total_monthly_max",
         "assistance",
         "reasons",
         "members_counted",
@@ -172,7 +176,33 @@ def test_contract_json_has_exactly_the_contract_fields(data: dict[str, Any]) -> 
         "where_to_apply",
         "steps",
     }
-    for key in ("monthly_amount", "total_monthly"):
+    for key in ("monthly_amount", "total_monthly", "total_monthly_max"):
         assert type(produced[key]) is int
     assert type(produced["child_package"]["monthly_amount"]) is int
     assert all(isinstance(s["explanation"], str) and s["explanation"] for s in produced["steps"])
+
+
+@PROPERTY_SETTINGS
+@given(households())
+def test_the_range_and_the_verdict_agree(data: dict[str, Any]) -> None:
+    household = Household.model_validate(data)
+    result = screen(household)
+    assert result.poverty_line == result.poverty_line_low <= result.poverty_line_high
+    assert result.eligible == (result.verdict == "eligible")
+    if not result.poverty_line_approximate:
+        assert result.poverty_line_low == result.poverty_line_high
+        assert result.verdict != "borderline"
+    if household.overrides is not None and household.overrides.poverty_line is not None:
+        assert result.poverty_line_high == household.overrides.poverty_line
+    if result.verdict == "not_eligible":
+        assert result.total_monthly_max == 0
+    else:
+        assert result.total_monthly_max >= result.total_monthly
+    if result.verdict == "borderline":
+        assert result.total_monthly == 0 and result.assistance is None
+    rules = [step.rule for step in result.steps]
+    assert ("income_test_high" in rules) == (
+        result.poverty_line_high > result.poverty_line_low
+        and Reason.INCOME_NOT_BELOW_POVERTY_LINE in result.reasons
+    )
+    assert rules.count("poverty_line") == rules.count("poverty_line_high") == 1

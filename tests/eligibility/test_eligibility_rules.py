@@ -91,10 +91,33 @@ def test_able_bodied_edges() -> None:
     assert not is_able_bodied(_member(age=61), on)
     assert is_able_bodied(_member(age=61), date(2028, 1, 1))
     assert is_able_bodied(_member(age=40, disability="group_3"), on)
-    for flag in ("full_time_student", "military_service", "long_illness", "disabled_child"):
+    for flag in ("full_time_student", "military_service"):
         assert not is_able_bodied(_member(age=40, **{flag: True}), on)
+        assert not is_able_bodied(_member(age=40, **{flag: True}), on, lives_alone=True)
     for group in ("group_1", "group_2"):
         assert not is_able_bodied(_member(age=40, disability=group), on)
+
+
+def test_a_long_illness_exempts_only_a_person_living_alone() -> None:
+    """QA D3: rules §5 name a long illness only as a ground for a person living alone."""
+    on = date(2026, 2, 10)
+    ill = _member(age=40, long_illness=True)
+    assert not is_able_bodied(ill, on, lives_alone=True)
+    assert is_able_bodied(ill, on)
+    assert is_able_bodied(ill, on, lives_alone=False)
+
+
+def test_the_disabled_child_flag_exempts_no_adult() -> None:
+    """The rules name no such ground for the member; a disabled child is under 18 anyway."""
+    on = date(2026, 2, 10)
+    assert is_able_bodied(_member(age=25, disabled_child=True), on)
+    assert not is_able_bodied(_member(age=10, disabled_child=True), on)
+
+
+def test_is_able_bodied_is_public() -> None:
+    import eligibility
+
+    assert eligibility.is_able_bodied is is_able_bodied
 
 
 def test_every_step_names_a_source_and_dated_figures_name_their_date() -> None:

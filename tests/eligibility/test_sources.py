@@ -22,7 +22,9 @@ import yaml
 from eligibility import Household, parameters, screen
 from eligibility.cli import main
 from eligibility.household import Region, Sex
+from eligibility.parameters import bns
 from eligibility.parameters.regional import BUNDLED_DIR, BUNDLED_FILE
+from eligibility.quantities.poverty_line import poverty_line_range, poverty_line_rule
 from eligibility.screening import SRC_OVERRIDE
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -200,9 +202,10 @@ def test_every_parameter_value_cites_a_primary_source() -> None:
         found = list(_sources_in(data, path.name))
         assert found, f"{path.name} has no source"
         sources.update((where, None if s is None else str(s)) for where, s in found)
-    with BUNDLED_FILE.open(encoding="utf-8-sig", newline="") as handle:
-        for number, row in enumerate(csv.DictReader(handle), 2):
-            sources[f"{BUNDLED_FILE.name}:{number}"] = row["source"]
+    for table in (BUNDLED_FILE, bns.BUNDLED_FILE):
+        with table.open(encoding="utf-8-sig", newline="") as handle:
+            for number, row in enumerate(csv.DictReader(handle), 2):
+                sources[f"{table.name}:{number}"] = row["source"]
     _assert_primary(sources)
 
 
@@ -220,11 +223,11 @@ def test_every_parameter_lookup_cites_a_primary_source() -> None:
         sources[f"consumer_loans {on}"] = parameters.consumer_loans_counted(on).source
         if on >= date(2023, 7, 1):  # the terms are those of the 2023 rules of assignment
             sources[f"procedure {on}"] = parameters.procedure_terms(on).source
-        sources[f"poverty_line_rule {on}"] = parameters.poverty_line_rule(on)[1]
+        sources[f"poverty_line_rule {on}"] = poverty_line_rule(on)[1]
         for region in Region:
-            sources[f"poverty_line {region.value} {on}"] = parameters.poverty_line(
-                on, region
-            ).source
+            low, high = poverty_line_range(on, region).steps
+            sources[f"poverty_line {region.value} {on}"] = low.source
+            sources[f"poverty_line_high {region.value} {on}"] = high.source
     _assert_primary(sources)
 
 
@@ -271,7 +274,7 @@ def test_params_show_cites_primary_sources(on: str, region: str) -> None:
     sources: dict[str, str | None] = {}
     for line in text.splitlines():
         label, _, rest = line.strip().partition(":")
-        if label == "source":
+        if label in {"source", "high source"}:
             sources[label] = rest.strip()
         elif rest.rstrip().endswith(")") and "(" in rest:
             sources[label] = rest[rest.index("(") + 1 : rest.rstrip().rindex(")")]
