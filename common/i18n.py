@@ -1,7 +1,7 @@
 """One translator and formatter for every front end (terminal, Telegram, reminders).
 
 Catalogs live in `locales/<lang>/LC_MESSAGES/<domain>.po`, one gettext domain per room
-(`dialogs`, `bot`, `booking`) so each room owns its texts; here they are merged into one
+(`dialogs`, `bot`, `booking`, `staff`) so each room owns its texts; here they are merged into one
 catalog per language. Money and dates are formatted by Babel (CLDR), never by hand.
 """
 
@@ -88,24 +88,59 @@ def format_money(amount: Decimal | int, lang: Language) -> str:
     return f"{number}\u00a0{TENGE_SIGN}"
 
 
+DATE_FORMATS: Final[dict[str, dict[Language, str]]] = {
+    # 2027 жылғы 1 қаңтар / 1 января 2027 г.
+    "long": {"kk": "y 'жылғы' d MMMM", "ru": "d MMMM y 'г'."},
+    # a day without its year, named with its weekday: 1 желтоқсан, сейсенбі / вторник, 1 декабря
+    "weekday": {"kk": "d MMMM, EEEE", "ru": "EEEE, d MMMM"},
+    # 2026 жылғы 1 желтоқсан, сейсенбі, 11:00 / вторник, 1 декабря 2026, 11:00
+    "appointment": {"kk": "y 'жылғы' d MMMM, EEEE, HH:mm", "ru": "EEEE, d MMMM y, HH:mm"},
+}
+"""Named date formats as each language writes them: Kazakh puts the year first, with «жылғы»,
+and the weekday after the date (CLDR's own Kazakh `full`, `y 'ж'. d MMMM, EEEE`, abbreviates
+the year; a fixed Russian-ordered pattern such as `EEEE, d MMMM y` would read wrongly in Kazakh).
+Weekdays are written in full: the CLDR abbreviations (`сс`, `ср`, `бс`) are unfamiliar."""
+
+MONTH_WITH_YEAR: Final[dict[Language, str]] = {"kk": "y 'жылғы' LLLL", "ru": "LLLL y"}
+"""A month and its year: `2026 жылғы шілде`, `июль 2026`."""
+YEAR_FIRST: Final[dict[Language, bool]] = {"kk": True, "ru": False}
+"""Which end of a month range carries the year: `2026 жылғы шілде–қыркүйек`, `июль–сентябрь
+2026`."""
+
+
+def _pattern(fmt: str, lang: Language) -> str:
+    """A named format of `DATE_FORMATS` in the language, else `fmt` itself (a CLDR format name
+    such as `short`, or a pattern)."""
+    styles = DATE_FORMATS.get(fmt)
+    return styles[lang] if styles is not None else fmt
+
+
 def format_date(day: date, lang: Language, *, fmt: str = "long") -> str:
-    return str(_babel_format_date(day, format=fmt, locale=lang))
+    return str(_babel_format_date(day, format=_pattern(fmt, lang), locale=lang))
 
 
 def format_local_datetime(moment: datetime, lang: Language, *, fmt: str = "d MMMM, HH:mm") -> str:
     """A UTC (aware) moment shown in Kazakhstan's time zone, in the user's language."""
-    return str(_babel_format_datetime(moment, format=fmt, tzinfo=KZ_TIME, locale=lang))
+    pattern = _pattern(fmt, lang)
+    return str(_babel_format_datetime(moment, format=pattern, tzinfo=KZ_TIME, locale=lang))
+
+
+def _month(day: date, lang: Language, *, with_year: bool) -> str:
+    pattern = MONTH_WITH_YEAR[lang] if with_year else "LLLL"
+    return str(_babel_format_date(day, format=pattern, locale=lang)).lower()
 
 
 def format_month_range(start: date, end: date, lang: Language) -> str:
-    """A calendar quarter as months in words: `октябрь–декабрь 2025`, `қазан–желтоқсан 2025`."""
-    first = str(_babel_format_date(start, format="LLLL", locale=lang))
-    if start.year == end.year:
-        last = str(_babel_format_date(end, format="LLLL y", locale=lang))
-    else:
-        first = str(_babel_format_date(start, format="LLLL y", locale=lang))
-        last = str(_babel_format_date(end, format="LLLL y", locale=lang))
-    return f"{first}–{last}".replace(" г.", "").lower()
+    """A calendar quarter as months in words: `октябрь–декабрь 2025`, `2025 жылғы
+    қазан–желтоқсан`; across a new year both ends carry theirs."""
+    if start.year != end.year:
+        first, last = _month(start, lang, with_year=True), _month(end, lang, with_year=True)
+        return f"{first} – {last}"
+    if (start.year, start.month) == (end.year, end.month):
+        return _month(start, lang, with_year=True)
+    first = _month(start, lang, with_year=YEAR_FIRST[lang])
+    last = _month(end, lang, with_year=not YEAR_FIRST[lang])
+    return f"{first}–{last}"
 
 
 def compile_catalogs() -> list[Path]:

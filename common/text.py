@@ -10,12 +10,13 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from datetime import date, datetime
-from decimal import Decimal
+from decimal import ROUND_HALF_UP, Decimal
 from typing import Protocol, runtime_checkable
 
 from babel.numbers import format_decimal
 
 from common.i18n import (
+    TENGE_SIGN,
     Language,
     format_date,
     format_local_datetime,
@@ -62,6 +63,21 @@ class Money:
 
     def render(self, lang: Language) -> str:
         return format_money(self.amount, lang)
+
+
+@dataclass(frozen=True, slots=True)
+class ExactMoney:
+    """Tenge with tiyn when there are any (`35 595,70 ₸`), whole otherwise (`18 000 ₸`): for
+    the figures of a printed calculation, which must add up when checked by hand."""
+
+    amount: Decimal
+
+    def render(self, lang: Language) -> str:
+        cents = self.amount.quantize(Decimal("0.01"), rounding=ROUND_HALF_UP)
+        if cents == cents.to_integral_value():
+            return format_money(cents, lang)
+        number = format_decimal(cents, format="#,##0.00", locale=lang)
+        return f"{number}\u00a0{TENGE_SIGN}"
 
 
 @dataclass(frozen=True, slots=True)

@@ -33,13 +33,16 @@ def to_bring(s: Session, today: date) -> list[Message]:
         )
     if "other" in kinds:
         items.append(msg("• papers on other income (rent, transfers, gifts), if you have them"))
-    statuses = {person(s, i).status for i in range(s.adults_count())}
-    if "student" in statuses:
+    adults = [person(s, i) for i in range(s.adults_count())]
+    if any("student" in {p.status, p.also} for p in adults):
         items.append(msg("• a certificate from the place of full-time study, if the center asks"))
-    if "caring" in statuses:
+    cared_for = {p.caring_for for p in adults if p.caring_for}
+    if cared_for & {"disabled_child", "disabled_adult"}:
         items.append(
             msg("• papers on the care you provide (e.g. the disability certificate), if asked")
         )
+    elif cared_for:  # a child under 3, an elderly person: no disability certificate to show
+        items.append(msg("• papers on the care you provide, if the center asks"))
     return items
 
 

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from collections.abc import Mapping
 from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
 from typing import Final, Literal
@@ -51,6 +52,45 @@ def words(text: str) -> str:
     """`fold` plus punctuation removed: a string of plain words for matching."""
     cleaned = _PUNCT.sub(" ", fold(text)).replace("-", " ").replace(".", " ").replace(",", " ")
     return _SPACES.sub(" ", cleaned).strip()
+
+
+_NEGATIVE: Final = re.compile(r"^-\s*\d|[\s,;(:]-\d")
+
+
+def is_negative_number(text: str) -> bool:
+    """A number written with a minus (`-3`, `−100 000`): never a count, an age or an amount, and
+    never to be read as its absolute value (the minus would be lost with the punctuation)."""
+    return bool(_NEGATIVE.search(fold(text)))
+
+
+_LATIN_DIGRAPHS: Final = (("sh", "ш"), ("ch", "ч"), ("zh", "ж"), ("gh", "г"), ("kh", "х"))
+_LATIN_LETTERS: Final = str.maketrans(
+    {
+        "a": "а", "ä": "а", "b": "б", "c": "ц", "d": "д", "e": "е", "f": "ф", "g": "г",
+        "ğ": "г", "h": "х", "ı": "ы", "j": "ж", "k": "к", "l": "л", "m": "м", "n": "н",
+        "ñ": "н", "o": "о", "ö": "о", "p": "п", "q": "к", "r": "р", "s": "с", "ş": "ш",
+        "t": "т", "u": "у", "ū": "у", "ü": "у", "v": "в", "w": "у", "x": "х", "z": "з",
+    }
+)  # fmt: skip
+_LATIN_VOWEL_I: Final = re.compile(r"(?<=[aeoäö])[iy](?![aeiouyäöüū])")
+
+
+def from_latin(text: str) -> str | None:
+    """Kazakh typed in Latin letters (`qazaqsha`, `auyl`, `joq`, `100 myn`) in Cyrillic, folded
+    like everything else; None when the text has no Latin letter or already has Cyrillic ones.
+
+    Both the 2021 alphabet (q, ğ, ş, ū) and the informal spellings people type (zh, sh, j, y)
+    are read; a word of plain English that means something (`no`, `done`) is matched before this
+    is tried, so only what nothing else understood gets a second reading.
+    """
+    lowered = fold(text)
+    if not re.search(r"[a-zäöüūğışñ]", lowered) or re.search(r"[а-я]", lowered):
+        return None
+    for latin, cyrillic in _LATIN_DIGRAPHS:
+        lowered = lowered.replace(latin, cyrillic)
+    lowered = _LATIN_VOWEL_I.sub("й", lowered)
+    lowered = lowered.replace("ya", "я").replace("yu", "ю").replace("i", "и").replace("y", "ы")
+    return fold(lowered.translate(_LATIN_LETTERS))
 
 
 # --- yes / no ----------------------------------------------------------------------------------
@@ -151,6 +191,13 @@ _NUMBER_WORDS: Final = {
     "десять": 10,
     "одиннадцать": 11,
     "двенадцать": 12,
+    "двое": 2,
+    "трое": 3,
+    "четверо": 4,
+    "пятеро": 5,
+    "шестеро": 6,
+    "семеро": 7,
+    "восьмеро": 8,
     # kk (folded)
     "нол": 0,
     "бир": 1,
@@ -165,6 +212,19 @@ _NUMBER_WORDS: Final = {
     "он": 10,
     "он бир": 11,
     "он еки": 12,
+    "екеу": 2,
+    "екеумиз": 2,
+    "ушеу": 3,
+    "ушеумиз": 3,
+    "тортеу": 4,
+    "тортеумиз": 4,
+    "бесеу": 5,
+    "бесеумиз": 5,
+    "алтау": 6,
+    "алтаумыз": 6,
+    "алтауымыз": 6,
+    "жетеу": 7,
+    "жетеумиз": 7,
     # en
     "zero": 0,
     "one": 1,
@@ -179,7 +239,8 @@ _NUMBER_WORDS: Final = {
     "ten": 10,
 }
 _UNIT_WORDS: Final = re.compile(
-    r"\b(лет|год|года|годика|годиков|жас|жаста|жасар|жасында|years?|yrs?|y o|yo|чел|человек|"
+    r"\b(лет|год|года|годика|годиков|жас|жаста|жасар|жасында|жастамын|жаспын|жасым|жасымда|"
+    r"years?|yrs?|y o|yo|чел|человек|"
     r"человека|адам|people|persons?|ребенок|ребенка|детей|бала|баланын|мне|менин|маган|"
     r"нам|нас|всего|барлыгы|барлыгымыз|бармыз|я|мен|и|жане|and|old|примерно|около|шамамен)\b"
 )
@@ -197,6 +258,15 @@ _HALF_YEAR: Final = re.compile(r"\b0[.,]\d+")
 # what follows each quantifier (`[.,]`, a letter) is never a digit or a space.
 _FRACTIONAL_AGE: Final = re.compile(r"(?<!\d)(\d++)[.,]\d++\s*+(?=год|лет|жас|y)")
 _MONTHS_OLD: Final = re.compile(r"(?<!\d)\d++\s*+(?:мес\w*|ай\w*)")
+_YEARS_AND_MONTHS: Final = re.compile(
+    r"(?<!\d)(\d++)\s*+(?:год\w*|лет|жас\w*|y\w*)[\s,]*+(?:и\s|жане\s|and\s)?\s*+\d++\s*+"
+    r"(?:мес\w*|ай\w*|mo\w*)"
+)
+"""`2 года и 8 месяцев`, `5 жас 3 ай`: one child, of the whole years (never a second child)."""
+_NOT_YET: Final = re.compile(r"(?<!\d)(\d{1,3}+)\s*+жас\w*\s*+толма\w*")
+"""`1 жасқа толмаған` (not yet one): the whole years are one less."""
+_DOT_FRACTION: Final = re.compile(r"(?<![\d.,])(\d{1,3}+)\.\d{1,2}+(?![\d.,])")
+"""`1.5` (a year and a half): a decimal point is never a list separator, so it is one child."""
 
 
 def parse_int(text: str) -> int | None:
@@ -214,10 +284,13 @@ def parse_int_list(text: str) -> list[int] | None:
     number is there or something else than numbers and filler words is left over.
     """
     w = fold(text)
-    if not w:
+    if not w or is_negative_number(w):
         return None
+    w = _YEARS_AND_MONTHS.sub(r"\1 ", w)  # "2 года и 8 месяцев" → 2
+    w = _NOT_YET.sub(lambda m: f" {max(int(m.group(1)) - 1, 0)} ", w)
     w = _HALF_YEAR.sub(" 0 ", w)  # "0,5" (half a year)
     w = _FRACTIONAL_AGE.sub(r"\1 ", w)  # "1,5 года" → 1
+    w = _DOT_FRACTION.sub(r"\1 ", w)  # "1.5" → 1
     w = _MONTHS_OLD.sub(" 0 ", w)  # "3 месяца" → 0
     w = _BABY.sub(" 0 ", w)
     w = re.sub(r"(\d)\s*(?:-?\s*(?:ти|и|х|ми|ем|сы|си|ы|и|ге|ке|та|те|да|де)\b)", r"\1", w)
@@ -290,7 +363,7 @@ def parse_money(text: str) -> MoneyAnswer | None:
     `айына 50 мың`, `за квартал 450 тыс`, `жоқ` (0), or three monthly figures `50к, 60к, 55к`.
     """
     w = fold(text)
-    if not w:
+    if not w or is_negative_number(w):
         return None
     if words(w) in _ZERO_WORDS:
         return MoneyAnswer(Decimal(0))
@@ -360,7 +433,7 @@ def _multiplier(word: str | None) -> int:
 # --- choices -------------------------------------------------------------------------------------
 
 
-def match_choice(text: str, candidates: dict[str, tuple[str, ...]]) -> str | None:
+def match_choice(text: str, candidates: Mapping[str, tuple[str, ...]]) -> str | None:
     """The value whose words best match the text, or None when nothing or several match.
 
     `candidates` maps a value to its spellings, already passed through `words`. A spelling

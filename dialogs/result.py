@@ -9,7 +9,7 @@ from datetime import date
 from decimal import Decimal
 from typing import Final
 
-from common.text import Day, Message, Money, Months, Renderable, Verbatim, msg, plural
+from common.text import Day, ExactMoney, Message, Money, Months, Renderable, Verbatim, msg, plural
 from dialogs.documents import checklist, from_databases
 from dialogs.regions import REGION_LABELS
 from dialogs.reply import Lines, Reply, paragraphs
@@ -17,7 +17,7 @@ from dialogs.session import Session
 from eligibility import Screening
 from eligibility.calendar import quarter_bounds
 from eligibility.parameters import procedure_terms
-from eligibility.rules import AssistanceBasis
+from eligibility.rules import UNCONDITIONAL_BASES, AssistanceBasis
 
 _SITE: Final = re.compile(r"\b[a-z0-9-]+(?:\.[a-z0-9-]+)*\.(?:kz|ru|com|org|gov)\b")
 """Web sites named in a (English) source note: shown as they are, in any language."""
@@ -38,8 +38,15 @@ BASIS: Final = {
 
 
 def _line_source(screening: Screening) -> Message:
+    if _is_range(screening):
+        return msg(
+            "The official poverty line of your region for this quarter is not published yet. "
+            "The lower end is 70% of the subsistence minimum set by the budget law; the upper "
+            "end is estimated from the statistics bureau's subsistence minimum for your region. "
+            "The center uses the official figure."
+        )
     rule = screening.poverty_line_rule
-    if rule == "national_sm70":
+    if screening.poverty_line_approximate:
         return msg(
             "This line is approximate: 70% of the subsistence minimum set by the budget law. "
             "The center uses the official figure for your region and quarter."
@@ -61,60 +68,113 @@ def _line_source(screening: Screening) -> Message:
     )
 
 
+def _is_range(screening: Screening) -> bool:
+    """True when the official line is unknown and the result is computed on a range."""
+    return screening.poverty_line_low != screening.poverty_line_high
+
+
+def _at_the_line(screening: Screening) -> bool:
+    """Eligible by a margin that pays nothing (the payment rounds to 0 ₸): said as "close to
+    the line", never as "likely eligible, about 0 ₸"."""
+    return (
+        screening.verdict == "eligible"
+        and screening.monthly_amount == 0
+        and screening.total_monthly == 0
+    )
+
+
+def _kind_of_help(screening: Screening) -> Renderable:
+    if screening.assistance_basis in UNCONDITIONAL_BASES:
+        basis = BASIS.get(screening.assistance_basis, BASIS[AssistanceBasis.NO_ABLE_BODIED_MEMBER])
+        return msg(
+            "The help would most likely be unconditional, with no social contract, because "
+            "{basis}.",
+            basis=basis,
+        )
+    return msg(
+        "The help would be conditional. The family members who can work sign a social "
+        "contract with the employment center and take part in employment measures: a "
+        "job offer, training, public works, a youth practice, a grant or a "
+        "microcredit for a small business. The contract usually lasts 3 months; if "
+        "its terms are broken through your fault, TSA is not assigned again for 6 months."
+    )
+
+
+def _amounts(screening: Screening) -> Renderable:
+    amount = msg(
+        "About {amount} a month for the family.",
+        amount=Money(Decimal(screening.monthly_amount)),
+    )
+    package = screening.child_package
+    if not (package.children and package.monthly_amount):
+        return amount
+    return Lines(
+        (
+            amount,
+            plural(
+                "Plus the child payment: {amount} a month for {n} child aged 1–6.",
+                "Plus the child payment: {amount} a month for {n} children aged 1–6.",
+                package.children,
+                amount=Money(Decimal(package.monthly_amount)),
+            ),
+            msg(
+                "In total about {total} a month.",
+                total=Money(Decimal(screening.total_monthly)),
+            ),
+        )
+    )
+
+
+def _close_to_the_line(screening: Screening) -> list[Renderable]:
+    """Borderline (the official line unknown, the income inside the range), or eligible by less
+    than a tenge: apply, the center computes it."""
+    parts: list[Renderable] = []
+    if screening.verdict == "borderline":
+        parts.append(
+            msg(
+                "Estimate: your income is close to the poverty line. The official line for your "
+                "region is not published yet: it is expected between {low} and {high} per person "
+                "a month, and your income per person, {per_person}, is inside this range. Apply: "
+                "the center computes it with the official figure.",
+                low=ExactMoney(screening.poverty_line_low),
+                high=ExactMoney(screening.poverty_line_high),
+                per_person=ExactMoney(screening.per_capita_income),
+            )
+        )
+        if screening.total_monthly_max > 0:
+            parts.append(
+                msg(
+                    "If the official line is at the upper end, the family could get up to "
+                    "{amount} a month (the assistance and the child payment together).",
+                    amount=Money(Decimal(screening.total_monthly_max)),
+                )
+            )
+    else:
+        parts.append(
+            msg(
+                "Estimate: your income per person, {per_person}, is just below the poverty line "
+                "of {line}: by these figures the payment would be less than 1 ₸ a month. Apply "
+                "if your income may be lower than counted here: the center computes it.",
+                per_person=ExactMoney(screening.per_capita_income),
+                line=ExactMoney(screening.poverty_line_low),
+            )
+        )
+    return parts
+
+
 def _headline(s: Session, screening: Screening) -> tuple[Renderable, ...]:
     reasons = {r.value for r in screening.reasons}
     parts: list[Renderable | None] = []
-    if screening.eligible:
+    verdict = screening.verdict
+    if verdict == "borderline" or _at_the_line(screening):
+        parts.extend(_close_to_the_line(screening))
+        parts.append(_kind_of_help(screening))
+    elif verdict == "eligible":
         parts.append(
             msg("Estimate: your family is likely eligible for targeted social assistance (TSA).")
         )
-        amount = msg(
-            "About {amount} a month for the family.",
-            amount=Money(Decimal(screening.monthly_amount)),
-        )
-        package = screening.child_package
-        if package.children and package.monthly_amount:
-            parts.append(
-                Lines(
-                    (
-                        amount,
-                        plural(
-                            "Plus the child payment: {amount} a month for {n} child aged 1–6.",
-                            "Plus the child payment: {amount} a month for {n} children aged 1–6.",
-                            package.children,
-                            amount=Money(Decimal(package.monthly_amount)),
-                        ),
-                        msg(
-                            "In total about {total} a month.",
-                            total=Money(Decimal(screening.total_monthly)),
-                        ),
-                    )
-                )
-            )
-        else:
-            parts.append(amount)
-        if screening.assistance is not None and screening.assistance.value == "unconditional":
-            basis = BASIS.get(
-                screening.assistance_basis, BASIS[AssistanceBasis.NO_ABLE_BODIED_MEMBER]
-            )
-            parts.append(
-                msg(
-                    "The help would most likely be unconditional, with no social contract, "
-                    "because {basis}.",
-                    basis=basis,
-                )
-            )
-        else:
-            parts.append(
-                msg(
-                    "The help would be conditional. The family members who can work sign a social "
-                    "contract with the employment center and take part in employment measures: a "
-                    "job offer, training, public works, a youth practice, a grant or a "
-                    "microcredit for a small business. The contract usually lasts 3 months; if "
-                    "its terms are broken through your fault, the payment stops and TSA is not "
-                    "assigned again for 6 months."
-                )
-            )
+        parts.append(_amounts(screening))
+        parts.append(_kind_of_help(screening))
     else:
         if "income_not_below_poverty_line" in reasons:
             parts.append(
@@ -144,7 +204,7 @@ def _headline(s: Session, screening: Screening) -> tuple[Renderable, ...]:
                     "assigned for 6 months."
                 )
             )
-    if screening.eligible and any(6 <= age < 18 for age in s.child_ages or []):
+    if verdict != "not_eligible" and any(6 <= age < 18 for age in s.child_ages or []):
         parts.append(
             msg(
                 "Pupils of families that receive TSA may also get school uniforms and supplies "
@@ -154,56 +214,134 @@ def _headline(s: Session, screening: Screening) -> tuple[Renderable, ...]:
     return paragraphs(*parts)
 
 
+def _loan_counted(screening: Screening) -> Decimal:
+    """The consumer loan in the counted income (the trace names it), to say so in the sum."""
+    return sum(
+        (
+            Decimal(str(step.value))
+            for step in screening.steps
+            if step.rule == "income_counted"
+            and len(step.args) > 2
+            and str(step.args[2]) == "consumer_loan"
+        ),
+        Decimal(0),
+    )
+
+
+def _line_figure(s: Session, screening: Screening) -> Renderable:
+    if _is_range(screening):
+        return msg(
+            "• poverty line: not published yet, expected between {low} and {high} per person "
+            "a month",
+            low=ExactMoney(screening.poverty_line_low),
+            high=ExactMoney(screening.poverty_line_high),
+        )
+    if screening.poverty_line_approximate:
+        return msg(
+            "• poverty line (approximate): {line} per person a month",
+            line=ExactMoney(screening.poverty_line),
+        )
+    if screening.poverty_line_rule == "override":
+        return msg(
+            "• poverty line (a what-if figure): {line} per person a month",
+            line=ExactMoney(screening.poverty_line),
+        )
+    return msg(
+        "• poverty line ({region}): {line} per person a month",
+        region=REGION_LABELS.get(s.region or "", msg("your region")),
+        line=ExactMoney(screening.poverty_line),
+    )
+
+
+def _payment_figure(screening: Screening) -> Renderable:
+    """The formula with the figures as printed, so it adds up by hand: the exact product, then
+    the payment rounded to whole tenge."""
+    members = screening.members_counted
+    exact = (screening.poverty_line - screening.per_capita_income) * members
+    amount = Decimal(screening.monthly_amount)
+    if exact == amount:
+        return msg(
+            "• payment: ({line} − {per_person}) × {members} = {amount} a month",
+            line=ExactMoney(screening.poverty_line),
+            per_person=ExactMoney(screening.per_capita_income),
+            members=members,
+            amount=Money(amount),
+        )
+    return msg(
+        "• payment: ({line} − {per_person}) × {members} = {exact}, rounded to {amount} a month",
+        line=ExactMoney(screening.poverty_line),
+        per_person=ExactMoney(screening.per_capita_income),
+        members=members,
+        exact=ExactMoney(exact),
+        amount=Money(amount),
+    )
+
+
+def _what_changes(screening: Screening) -> Renderable:
+    members = screening.members_counted
+    low = screening.poverty_line_low * 3 * members
+    high = screening.poverty_line_high * 3 * members
+    verdict = screening.verdict
+    if verdict == "not_eligible" and screening.per_capita_income < screening.poverty_line_low:
+        return msg(
+            "What changes the answer: when the 6 months after the refusal or the broken contract "
+            "have passed, the same income would give a positive estimate."
+        )
+    if verdict == "borderline" or _at_the_line(screening):
+        return msg(
+            "What changes the answer: the official line. Income below {low} a quarter ({low_month} "
+            "a month) gives a positive estimate at any line in the range; from {high} a quarter "
+            "({high_month} a month) the estimate is negative.",
+            low=ExactMoney(low),
+            low_month=ExactMoney(low / 3),
+            high=ExactMoney(high),
+            high_month=ExactMoney(high / 3),
+        )
+    if verdict == "eligible":
+        return msg(
+            "What changes the answer: if the family's counted income for a quarter reaches "
+            "{threshold} ({monthly} a month) or more, or if the family composition changes.",
+            threshold=ExactMoney(low),
+            monthly=ExactMoney(low / 3),
+        )
+    return msg(
+        "What changes the answer: the family's counted income for a quarter would have to be "
+        "below {threshold} ({monthly} a month), or the family larger.",
+        threshold=ExactMoney(high),
+        monthly=ExactMoney(high / 3),
+    )
+
+
 def _figures(s: Session, screening: Screening, today: date) -> tuple[Renderable, ...]:
     members = screening.members_counted
-    income = Money(screening.quarter_income_counted)
+    income = ExactMoney(screening.quarter_income_counted)
     period = Months(screening.income_period.start, screening.income_period.end)
-    lines: list[Renderable] = [
-        msg("How it was calculated:"),
-        msg("• income that counts, {months}: {income}", months=period, income=income),
+    lines: list[Renderable] = [msg("How it was calculated:")]
+    loan = _loan_counted(screening)
+    if loan:
+        lines.append(
+            msg(
+                "• income that counts, {months}: {income}, including the consumer loan received "
+                "({loan})",
+                months=period,
+                income=income,
+                loan=ExactMoney(loan),
+            )
+        )
+    else:
+        lines.append(msg("• income that counts, {months}: {income}", months=period, income=income))
+    lines.append(
         plural(
             "• per person a month: {income} ÷ 3 months ÷ {n} person = {per_person}",
             "• per person a month: {income} ÷ 3 months ÷ {n} people = {per_person}",
             members,
             income=income,
-            per_person=Money(screening.per_capita_income),
-        ),
-        msg(
-            "• poverty line ({region}): {line} per person a month",
-            region=REGION_LABELS.get(s.region or "", msg("your region")),
-            line=Money(screening.poverty_line),
-        ),
-    ]
-    if screening.eligible:
-        lines.append(
-            msg(
-                "• payment: ({line} − {per_person}) × {members} = {amount} a month",
-                line=Money(screening.poverty_line),
-                per_person=Money(screening.per_capita_income),
-                members=members,
-                amount=Money(Decimal(screening.monthly_amount)),
-            )
+            per_person=ExactMoney(screening.per_capita_income),
         )
-    threshold = screening.poverty_line * 3 * members
-    if not screening.eligible and screening.per_capita_income < screening.poverty_line:
-        change: Renderable = msg(
-            "What changes the answer: when the 6 months after the refusal or the broken contract "
-            "have passed, the same income would give a positive estimate."
-        )
-    elif screening.eligible:
-        change = msg(
-            "What changes the answer: if the family's counted income for a quarter reaches "
-            "{threshold} ({monthly} a month) or more, or if the family composition changes.",
-            threshold=Money(threshold),
-            monthly=Money(threshold / 3),
-        )
-    else:
-        change = msg(
-            "What changes the answer: the family's counted income for a quarter would have to be "
-            "below {threshold} ({monthly} a month), or the family larger.",
-            threshold=Money(threshold),
-            monthly=Money(threshold / 3),
-        )
+    )
+    lines.append(_line_figure(s, screening))
+    if screening.verdict == "eligible" and not _at_the_line(screening):
+        lines.append(_payment_figure(screening))
     _start, end = quarter_bounds(today)
     next_start = date.fromordinal(end.toordinal() + 1)
     later = msg(
@@ -211,7 +349,7 @@ def _figures(s: Session, screening: Screening, today: date) -> tuple[Renderable,
         day=Day(next_start),
         months=Months(*quarter_bounds(today)),
     )
-    return paragraphs(Lines(tuple(lines)), _line_source(screening), change, later)
+    return paragraphs(Lines(tuple(lines)), _line_source(screening), _what_changes(screening), later)
 
 
 def _warnings(s: Session, screening: Screening) -> tuple[Renderable, ...]:

@@ -40,6 +40,9 @@ class Person(BaseModel):
     caring_for: Literal["child_under_3", "disabled_child", "disabled_adult", "elderly"] | None = (
         None
     )
+    also: Status | Literal["none"] | None = None
+    """What the person does besides `status`: caring for someone while working, or working,
+    a pension, care… next to a disability ("none": nothing else)."""
 
 
 class Session(BaseModel):
@@ -66,6 +69,8 @@ class Session(BaseModel):
     settlement: Literal["urban", "rural"] | None = None
     people: int | None = None
     child_ages: list[int] | None = None
+    disabled_children: list[int] | None = None
+    """Which children (indexes into `child_ages`) have the status of a child with a disability."""
     adults: list[Person] = Field(default_factory=list)
     income_kinds: list[str] | None = None
     draft: list[str] | None = Field(
@@ -79,6 +84,13 @@ class Session(BaseModel):
     loans: Literal["no", "open", "new"] | None = None
     loan_amount: Decimal | None = None
     sanctions: Literal["no", "refused", "broke", "both"] | None = None
+
+    doubted: str | None = None
+    """An answer that was probably a slip (`question:index:value`), said back once: given again
+    right away, it is taken."""
+    answered_on: date | None = None
+    """The day of the latest answer: questions asked depending on a dated figure (the retirement
+    age) read it, as the path is computed without a clock."""
 
     finished: bool = False
     application_date: date | None = None

@@ -81,7 +81,7 @@ def test_every_message_is_translated(domain: str, lang: Language) -> None:
         if found.fuzzy:
             problems.append(f"fuzzy: {key!r}")
         ids = [entry.id] if isinstance(entry.id, str) else list(entry.id)
-        forms = [found.string] if isinstance(found.string, str) else list(found.string)
+        forms = [found.string] if isinstance(found.string, str) else list(found.string or ())
         if isinstance(entry.id, tuple) and len(forms) != NPLURALS[lang]:
             problems.append(f"{len(forms)} plural forms, not {NPLURALS[lang]}: {key!r}")
         expected = set().union(*(_fields(i) for i in ids))
@@ -125,3 +125,24 @@ def test_no_catalog_is_stale_or_missing(domain: str) -> None:
     finally:
         sys.stdout = stdout
     assert code == 0, out.getvalue() + "run scripts/update_catalogs.py"
+
+
+@pytest.mark.parametrize("lang", LANGUAGES)
+@pytest.mark.parametrize("domain", DOMAINS)
+def test_no_message_is_left_in_english(domain: str, lang: Language) -> None:
+    """A translation equal to its msgid is English on screen, unless the message is only
+    placeholders and punctuation (`{number}. {card}`)."""
+    catalog = _read(LOCALES_DIR / lang / "LC_MESSAGES" / f"{domain}.po", lang)
+    english = [
+        entry.id
+        for entry in catalog
+        if isinstance(entry.id, str)
+        and entry.id
+        and entry.string == entry.id
+        and any(letter.isascii() and letter.isalpha() for letter in _without_fields(entry.id))
+    ]
+    assert not english, english
+
+
+def _without_fields(text: str) -> str:
+    return "".join(literal for literal, _, _, _ in string.Formatter().parse(text))

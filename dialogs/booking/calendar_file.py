@@ -19,6 +19,7 @@ from common.i18n import Language
 from common.kz import KZ_TIME
 from common.text import Renderable, msg
 from dialogs.booking.port import PlaceInfo
+from dialogs.booking.sample import SAMPLE_NOTE, sample_label
 
 PRODUCT_ID = "-//Komek//Booking//KK-RU"
 
@@ -49,11 +50,17 @@ class CalendarFile:
         event.add("dtstamp", self.now)
         event.add("dtstart", starts)
         event.add("dtend", starts + timedelta(minutes=place.slot_minutes))
-        title = msg("Visit: {place}", place=place.localized("name", lang))
+        name = place.localized("name", lang)
+        if place.is_sample:
+            name = sample_label(name).render(lang)
+        title = msg("Visit: {place}", place=name)
         event.add("summary", title.render(lang))
         event.add("location", place.localized("address", lang))
         event.add("geo", (place.latitude, place.longitude))
-        event.add("description", "\n".join(item.render(lang) for item in self.checklist))
+        lines = [item.render(lang) for item in self.checklist]
+        if place.is_sample:
+            lines.insert(0, SAMPLE_NOTE.render(lang))
+        event.add("description", "\n".join(lines))
         alarm = Alarm()
         alarm.add("action", "DISPLAY")
         alarm.add("description", msg("Visit to the center in two hours").render(lang))

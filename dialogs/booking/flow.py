@@ -12,9 +12,10 @@ question again; a press on an older screen says so and shows the current one."""
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import UTC, date, datetime
-from typing import Final
+from typing import Final, Literal
 
 from common.i18n import Language
 from common.kz import KZ_TIME
@@ -22,7 +23,7 @@ from common.phone import parse_phone
 from common.text import Message
 from dialogs.booking import screens
 from dialogs.booking.draft import Current, Draft
-from dialogs.booking.port import AppointmentInfo, BookingPort, Citizen
+from dialogs.booking.port import AppointmentInfo, BookingPort, Citizen, PlaceInfo
 from dialogs.events import ContactShared, LocationShared, TextInput
 from dialogs.regions import REGIONS
 from dialogs.reply import Reply
@@ -31,6 +32,9 @@ MAX_PLACES_LISTED: Final = 8
 MAX_DAYS_SHOWN: Final = 6
 NEAREST_COUNT: Final = 3
 REGION_CODES: Final = frozenset(code for code, _, _ in REGIONS)
+EMPLOYMENT_CENTER: Final = "employment_center"
+RURAL_AKIMAT: Final = "rural_akimat"
+"""`PlaceInfo.kind`: the places of the directory (booking/data/README.md)."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -133,8 +137,7 @@ class BookingFlow:
         existing = await self.port.upcoming(who.chat_id, who.now)
         if existing is not None:
             return Outcome(await self._card(existing, screens.already_booked_title()))
-        draft = Draft(region=self.citizen.region())
-        return Outcome(await self._ask_place_or_region(draft), draft)
+        return await self._choose_place(Draft(region=self.citizen.region()))
 
     async def my_appointment(self, who: Who) -> Outcome:
         return Outcome(await self._my_appointment(who), keep=True)
@@ -151,14 +154,15 @@ class BookingFlow:
             return Outcome([screens.stopped()])
         if action == "region" and value in REGION_CODES:
             draft.region, draft.offered = value, []
-            return Outcome(await self._ask_place_or_region(draft), draft)
+            return await self._choose_place(draft)
         if action == "other":
             draft.offered, draft.place_id, draft.day = [], None, None
             if value == "region":
                 draft.region = None
-            return Outcome(await self._ask_place_or_region(draft), draft)
-        if action == "place" and value.isdigit() and int(value) < len(draft.offered):
-            draft.place_id = draft.offered[int(value)]
+            return await self._choose_place(draft)
+        offered = _index(value, len(draft.offered)) if action == "place" else None
+        if offered is not None:
+            draft.place_id = draft.offered[offered]
             return Outcome(await self._ask_day(who, draft), draft)
         if action == "day" and draft.place_id is not None:
             try:
@@ -176,7 +180,13 @@ class BookingFlow:
                 return Outcome(self._ask_phone(draft), draft)
             return Outcome(await self._ask_confirm(who, draft), draft)
         if action == "confirm" and draft.step == "confirm":
-            return await self._book(who, draft)
+            share = {screens.SHARE: True, screens.PRIVATE: False}.get(value)
+            if (
+                share is None
+                and self.citizen.checklist(who.now.astimezone(KZ_TIME).date()) is not None
+            ):
+                return Outcome(await self._ask_again(who, draft), draft)  # an old "Confirm"
+            return await self._book(who, draft, share)
         replies = await self._ask_again(who, draft)
         return Outcome([screens.press_hint(), *replies], draft)
 
@@ -240,16 +250,36 @@ class BookingFlow:
         if draft.step not in ("region", "place"):
             return Outcome([screens.press_hint(), *await self._ask_again(who, draft)], draft)
         found = await self.port.nearest(latitude, longitude, NEAREST_COUNT)
+        if not found:  # the directory was emptied meanwhile
+            return Outcome(self._unavailable(None))
         draft.step, draft.offered = "place", [place.id for place, _ in found]
         return Outcome(screens.ask_nearest(found), draft)
 
     # --- screens: each sets the draft's step ---
 
+    async def _choose_place(self, draft: Draft) -> Outcome:
+        """The places of the draft's region, or the regions; without any place open for
+        booking (no directory loaded), where to apply instead, and the booking ends."""
+        if not await self.port.has_open_places():
+            return Outcome(self._unavailable(draft.region))
+        return Outcome(await self._ask_place_or_region(draft), draft)
+
+    def _unavailable(self, region: str | None) -> list[Reply]:
+        citizen = self.citizen
+        return screens.booking_unavailable(region or citizen.region(), citizen.settlement())
+
     async def _ask_place_or_region(self, draft: Draft) -> list[Reply]:
-        places = list(await self.port.places_in(draft.region)) if draft.region else []
-        if not places:
-            draft.step, draft.region = "region", None
+        """The region's places, the kind for the citizen's settlement first (a rural akimat for
+        a village); a region without places says so and where to apply; no region: the list."""
+        region = draft.region
+        if region is None:
+            draft.step, draft.offered = "region", []
             return screens.ask_region()
+        settlement = self.citizen.settlement()
+        places = _for_settlement(await self.port.places_in(region), settlement)
+        if not places:
+            draft.step, draft.region, draft.offered = "region", None, []
+            return screens.not_available_in(region, settlement)
         places = places[:MAX_PLACES_LISTED]
         draft.step, draft.offered = "place", [place.id for place in places]
         return screens.ask_place(places)
@@ -283,7 +313,8 @@ class BookingFlow:
         if place is None or draft.starts_at is None or draft.phone is None:
             return await self._ask_day(who, draft)
         draft.step = "confirm"
-        return screens.ask_confirm(draft, place)
+        screened = self.citizen.checklist(who.now.astimezone(KZ_TIME).date()) is not None
+        return screens.ask_confirm(draft, place, screened=screened)
 
     async def _ask_again(self, who: Who, draft: Draft) -> list[Reply]:
         """The question the draft waits at, asked again."""
@@ -297,7 +328,7 @@ class BookingFlow:
             return await self._ask_day(who, draft)
         return await self._ask_place_or_region(draft)
 
-    async def _book(self, who: Who, draft: Draft) -> Outcome:
+    async def _book(self, who: Who, draft: Draft, share_summary: bool | None = None) -> Outcome:
         place = await self.port.place(draft.place_id or "")
         if place is None or draft.starts_at is None:
             return Outcome(await self._ask_day(who, draft), draft)
@@ -309,6 +340,7 @@ class BookingFlow:
             language=who.language,
             replacing=draft.replacing,
             now=who.now,
+            share_summary=share_summary,
         )
         if result == "already_booked":
             existing = await self.port.upcoming(who.chat_id, who.now)
@@ -335,6 +367,24 @@ class BookingFlow:
         place = await self.port.place(appointment.place_id)
         assert place is not None  # places are never deleted, only deactivated
         return screens.card(appointment, place, title)
+
+
+def _for_settlement(
+    places: Sequence[PlaceInfo], settlement: Literal["urban", "rural"] | None
+) -> list[PlaceInfo]:
+    """The places, those for the citizen's settlement first (stable: districts stay in order)."""
+    preferred = RURAL_AKIMAT if settlement == "rural" else EMPLOYMENT_CENTER
+    return sorted(places, key=lambda place: place.kind != preferred)
+
+
+def _index(value: str, count: int) -> int | None:
+    """An index 0…count-1 written in ASCII digits (button data), or None. Never `int()` of
+    anything else: `'²'.isdigit()` is true yet `int('²')` raises, and so does `int()` of more
+    than 4,300 digits (a forged button must get a hint, not an exception)."""
+    if not (value.isascii() and value.isdigit()) or len(value) > len(str(count)):
+        return None
+    index = int(value)
+    return index if index < count else None
 
 
 def _slot_time(value: str) -> datetime | None:

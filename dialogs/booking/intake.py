@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date
+from typing import Literal
 
 from common.text import Renderable
 from dialogs.documents import to_bring
@@ -23,6 +24,9 @@ class FromIntake:
 
     def region(self) -> str | None:
         return self.session.region if self.session is not None else None
+
+    def settlement(self) -> Literal["urban", "rural"] | None:
+        return self.session.settlement if self.session is not None else None
 
     def checklist(self, today: date) -> Sequence[Renderable] | None:
         if self.session is None or not self.session.finished:

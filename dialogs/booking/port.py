@@ -33,6 +33,11 @@ class PlaceInfo(Protocol):
     @property
     def region(self) -> str: ...
     @property
+    def kind(self) -> str:
+        """`employment_center` or `rural_akimat`."""
+        ...
+
+    @property
     def phone(self) -> str: ...
     @property
     def latitude(self) -> float: ...
@@ -42,6 +47,11 @@ class PlaceInfo(Protocol):
     def slot_minutes(self) -> int: ...
     @property
     def active(self) -> bool: ...
+    @property
+    def is_sample(self) -> bool:
+        """Whether it comes from a SAMPLE directory (illustrative address and phone): every
+        screen showing it says so."""
+        ...
 
     def localized(self, what: Literal["name", "address", "district"], language: Language) -> str:
         """Its name, address or district in that language."""
@@ -87,6 +97,10 @@ class PlaceReader(Protocol):
         """One place, open for booking or not (None: unknown)."""
         ...
 
+    async def has_open_places(self) -> bool:
+        """Whether any place at all is open for booking (False: no directory is loaded)."""
+        ...
+
 
 class SlotReader(Protocol):
     @property
@@ -116,8 +130,11 @@ class AppointmentBook(Protocol):
         language: str,
         replacing: int | None,
         now: datetime,
+        share_summary: bool | None = None,
     ) -> BookedInfo | Refusal:
-        """Book the slot (moving appointment `replacing` there), or say why not."""
+        """Book the slot (moving appointment `replacing` there), or say why not.
+        `share_summary`: whether the center may see the pre-screening summary with it (None:
+        not asked, there is no pre-screening); stored with the time it was given."""
         ...
 
     async def cancel(self, chat_id: int, appointment_id: int, now: datetime) -> bool:
@@ -142,6 +159,10 @@ class Citizen(Protocol):
 
     def region(self) -> str | None:
         """The region they answered in the intake (ISO 3166-2:KZ), if any."""
+        ...
+
+    def settlement(self) -> Literal["urban", "rural"] | None:
+        """Whether they live in a town or a village, as answered in the intake, if known."""
         ...
 
     def checklist(self, today: date) -> Sequence[Renderable] | None:

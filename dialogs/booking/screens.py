@@ -23,7 +23,8 @@ from common.text import Day, LocalTime, Message, Renderable, msg, plural
 from dialogs.booking.calendar_file import CalendarFile
 from dialogs.booking.draft import Draft
 from dialogs.booking.port import AppointmentInfo, PlaceInfo
-from dialogs.regions import REGIONS
+from dialogs.booking.sample import SAMPLE_NOTE, sample_label
+from dialogs.regions import REGION_LABELS, REGIONS
 from dialogs.reply import Attachment, Document, Lines, Option, Reply, Venue, paragraphs
 
 STEP: Final = "booking"
@@ -34,7 +35,8 @@ HANDOFF: Final = "booking"
 """`Reply.handoff` that starts the booking conversation (the intake's "Book a visit")."""
 NO_VALUE: Final = "-"
 
-DAY_COLUMNS: Final = 2
+DAY_COLUMNS: Final = 1
+"""One day a row: a day is named in full (`1 желтоқсан, сейсенбі`), too long for two a row."""
 REGION_COLUMNS: Final = 2
 TIME_COLUMNS: Final = 4
 
@@ -93,7 +95,8 @@ _SHARE_LABELS: Final = {
 
 @dataclass(frozen=True, slots=True)
 class PlaceText:
-    """A place's name, address or district in the user's language."""
+    """A place's name, address or district in the user's language (a name or district of a
+    sample place says so)."""
 
     place: PlaceInfo
     what: Literal["name", "address", "district"]
@@ -102,17 +105,20 @@ class PlaceText:
 
     def render(self, lang: Language) -> str:
         text = self.place.localized(self.what, lang)
+        if self.place.is_sample and self.what != "address":
+            text = sample_label(text).render(lang)
         return text if self.number is None else f"{self.number}. {text}"
 
 
 @dataclass(frozen=True, slots=True)
 class PlaceCard:
-    """The place's name and address in the user's language."""
+    """The place's name and address in the user's language (and the sample note)."""
 
     place: PlaceInfo
 
     def render(self, lang: Language) -> str:
-        return f"{self.place.localized('name', lang)}\n{self.place.localized('address', lang)}"
+        card = f"{self.place.localized('name', lang)}\n{self.place.localized('address', lang)}"
+        return f"{card}\n{SAMPLE_NOTE.render(lang)}" if self.place.is_sample else card
 
 
 @dataclass(frozen=True, slots=True)
@@ -127,7 +133,7 @@ class Joined:
 
 
 def when(moment: datetime) -> LocalTime:
-    return LocalTime(moment, fmt="EEEE, d MMMM y, HH:mm")
+    return LocalTime(moment, fmt="appointment")
 
 
 def _stop() -> Row:
@@ -150,6 +156,48 @@ def ask_region() -> list[Reply]:
         ),
         say(msg("Regions:"), rows=[*grid(buttons, REGION_COLUMNS), _stop()]),
     ]
+
+
+def where_to_apply(settlement: str | None = None) -> Message:
+    """Where to apply without booking (the place and the online way)."""
+    if settlement == "rural":
+        return msg(
+            "You can apply without booking: come with your identity card to the akimat of "
+            "your village or rural district, or apply online at egov.kz."
+        )
+    if settlement == "urban":
+        return msg(
+            "You can apply without booking: come with your identity card to the employment "
+            "(career) center of your district, or apply online at egov.kz."
+        )
+    return msg(
+        "You can apply without booking: come with your identity card to the employment "
+        "(career) center of your district (in a village, to the rural akimat), or apply online "
+        "at egov.kz."
+    )
+
+
+def not_available_in(region: str, settlement: str | None = None) -> list[Reply]:
+    """The region has no place open for booking: say so, where to apply, another region."""
+    rows: list[Row] = [[step("other", msg("Another region"), "region")], _stop()]
+    label = REGION_LABELS.get(region)
+    lead = (
+        msg("Booking a visit is not yet available in this region.")
+        if label is None
+        else msg("Booking a visit is not yet available in this region: {region}.", region=label)
+    )
+    return [say(lead, where_to_apply(settlement), rows=rows, ends_request=True)]
+
+
+def booking_unavailable(region: str | None, settlement: str | None = None) -> list[Reply]:
+    """No place is open for booking anywhere (no directory loaded): the booking ends."""
+    label = REGION_LABELS.get(region or "")
+    lead = (
+        msg("Booking a visit is not yet available.")
+        if label is None
+        else msg("Booking a visit is not yet available in this region: {region}.", region=label)
+    )
+    return [say(lead, where_to_apply(settlement), ends_request=True)]
 
 
 def ask_place(places: Sequence[PlaceInfo]) -> list[Reply]:
@@ -184,7 +232,7 @@ def ask_nearest(found: Sequence[tuple[PlaceInfo, float]]) -> list[Reply]:
                 km=max(1, round(km)),
             )
         )
-        rows.append([step("place", PlaceText(place, "name", index + 1), str(index))])
+        rows.append([step("place", PlaceText(place, "district", index + 1), str(index))])
     rows.append(_stop())
     return [say(*lines, msg("Choose the place:"), rows=rows, ends_request=True)]
 
@@ -204,7 +252,7 @@ def ask_day(place: PlaceInfo, days: Sequence[date], horizon_days: int) -> list[R
             phone=show_phone(place.phone),
         )
         return [say(PlaceCard(place), text, rows=[other, _stop()], ends_request=True)]
-    buttons = [step("day", Day(day, fmt="EEE, d MMMM"), day.isoformat()) for day in days]
+    buttons = [step("day", Day(day, fmt="weekday"), day.isoformat()) for day in days]
     return [
         say(
             PlaceCard(place),
@@ -227,7 +275,7 @@ def ask_time(day: date, starts: Sequence[datetime]) -> list[Reply]:
     back = [step("days", msg("◀️ Another day"))]
     return [
         say(
-            msg("{day}: choose a time.", day=Day(day, fmt="EEEE, d MMMM")),
+            msg("{day}: choose a time.", day=Day(day, fmt="weekday")),
             rows=[*grid(buttons, TIME_COLUMNS), back],
         )
     ]
@@ -256,22 +304,41 @@ def ask_phone(consented: bool) -> list[Reply]:
     ]
 
 
-def ask_confirm(draft: Draft, place: PlaceInfo) -> list[Reply]:
+SHARE: Final = "share"
+PRIVATE: Final = "private"
+"""Values of the confirm button when the citizen has a pre-screening: whether the center may
+see its summary with the appointment (the staff web shows it only then)."""
+
+
+def ask_confirm(draft: Draft, place: PlaceInfo, *, screened: bool = False) -> list[Reply]:
+    """The booking to check. With a finished pre-screening, confirming also answers whether
+    the center may see its summary: two confirm buttons, never a default."""
     assert draft.starts_at is not None and draft.phone is not None
-    rows: list[Row] = [
-        [step("confirm", msg("✅ Confirm"))],
-        [step("days", msg("◀️ Another day"))],
-        _stop(),
+    confirm: list[Row]
+    texts: list[Renderable] = [
+        msg("Please check your booking:"),
+        when(draft.starts_at),
+        PlaceCard(place),
+        msg("Your phone: {phone}", phone=show_phone(draft.phone)),
     ]
+    if screened:
+        texts.append(
+            msg(
+                "May the center see your answers and the estimate with this booking? The "
+                "interview then starts prepared. You can book either way; /delete_my_data "
+                "erases them."
+            )
+        )
+        confirm = [
+            [step("confirm", msg("✅ Book and share answers"), SHARE)],
+            [step("confirm", msg("✅ Book, do not share"), PRIVATE)],
+        ]
+    else:
+        confirm = [[step("confirm", msg("✅ Confirm"))]]
+    rows: list[Row] = [*confirm, [step("days", msg("◀️ Another day"))], _stop()]
     return [
         say(msg("Thank you."), ends_request=True),
-        say(
-            msg("Please check your booking:"),
-            when(draft.starts_at),
-            PlaceCard(place),
-            msg("Your phone: {phone}", phone=show_phone(draft.phone)),
-            rows=rows,
-        ),
+        say(*texts, rows=rows),
     ]
 
 

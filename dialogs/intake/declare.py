@@ -32,7 +32,8 @@ Turn = tuple[Session, list[Reply]]
 Prompt = Callable[[Session, int, date], Renderable]
 Condition = Callable[[Session, int], bool]
 Store = Callable[[Session, int, V], None]
-Check = Callable[[Session, int, V], Message | None]
+Check = Callable[[Session, int, V, date], Message | None]
+"""A hint for an understood answer that cannot be taken (given the session, the index, today)."""
 Then = Callable[["Intake", Session, date], Turn]
 
 
@@ -139,6 +140,9 @@ class Question(Generic[V]):
     """What an accepted answer changes; by default it is written to `field`."""
     check: Check[V] | None = None
     """A hint when an understood answer is not acceptable (out of range, inconsistent)."""
+    doubt: Check[V] | None = None
+    """A hint when an answer is probably a slip (1 ₸ for three months' wages): said once; the
+    same answer given again right after it is taken."""
     hint: Renderable | None = None
     """Said after input that cannot be read; by default the kind's hint."""
     help: Message | None = None

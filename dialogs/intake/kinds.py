@@ -7,13 +7,17 @@ cannot read. The step never asks which kind a question has.
 
 A kind reads input into a `Reading`: an `Answer` (checked, stored, then the next question), a
 `Redraw` (not an answer yet: a tick, a switch between monthly and quarterly amounts; the same
-question is shown again in place) or None (not understood: the hint and the question again).
+question is shown again in place), a `Hint` (understood, but not as one of the answers: that hint
+and the question again) or None (not understood: the kind's hint and the question again).
+
+Typed text is read as it is, then, if nothing was understood, once more as Kazakh typed in Latin
+letters (`joq`, `jumyssyz`, `100 myn`: see `dialogs.parse.from_latin`).
 """
 
 from __future__ import annotations
 
 from abc import ABC, abstractmethod
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from functools import cached_property
 from typing import ClassVar, Final, Generic, TypeVar
@@ -30,6 +34,8 @@ from dialogs.intake.vocabulary import (
 )
 from dialogs.parse import (
     MoneyAnswer,
+    from_latin,
+    is_negative_number,
     match_choice,
     parse_choice_numbers,
     parse_int,
@@ -56,6 +62,7 @@ HINT_MONEY: Final = msg(
     "You may add “a month” or “in total”."
 )
 HINT_TICK: Final = msg("Tick what applies with the options, then press “Done”.")
+HINT_NEGATIVE: Final = msg("Please type the number without a minus: it cannot be negative here.")
 
 
 @dataclass(frozen=True, slots=True)
@@ -82,7 +89,25 @@ class Redraw:
     change: Callable[[Session], None]
 
 
-Reading = Answer[V] | Redraw | None
+@dataclass(frozen=True, slots=True)
+class Hint:
+    """Understood, but not as an answer (`да` to “which kind of loan?”, a negative age): this
+    hint, instead of the kind's, and the same question again."""
+
+    text: Renderable
+
+
+Reading = Answer[V] | Redraw | Hint | None
+
+
+@dataclass(frozen=True, slots=True)
+class Narrow:
+    """Typed words that say something about the answer but not which option (`посёлок` to
+    “city or village?”, `да` to “which loan?”): they get `hint`, which explains the choice.
+    Written folded (see dialogs.parse.words), matched as the whole text."""
+
+    words: tuple[str, ...]
+    hint: Renderable
 
 
 def choice_table(choices: Sequence[Choice]) -> dict[str, tuple[str, ...]]:
@@ -96,8 +121,11 @@ def choice_table(choices: Sequence[Choice]) -> dict[str, tuple[str, ...]]:
     return table
 
 
-def pick(text: str, values: Sequence[str], table: dict[str, tuple[str, ...]]) -> str | None:
-    """The one option meant by typed text: its number (`2`), or its words; else None."""
+def pick(text: str, values: Sequence[str], table: Mapping[str, tuple[str, ...]]) -> str | None:
+    """The one option meant by typed text: its number (`2`), or its words; else None (a
+    negative number too: `-1` is not option 1)."""
+    if is_negative_number(text):
+        return None
     numbers = parse_choice_numbers(text, len(values))
     if numbers is not None and len(numbers) == 1:
         return values[numbers[0]]
@@ -136,9 +164,19 @@ class AnswerKind(ABC, Generic[V]):
         """The buttons under the question (the front end adds none; the step adds « Back)."""
         return [Option(c.value, c.label) for c in self.choices]
 
-    @abstractmethod
     def from_text(self, text: str, s: Session, current: object) -> Reading[V]:
-        """Typed text (not a command: those are read before)."""
+        """Typed text (not a command: those are read before): as typed, else as Kazakh in Latin
+        letters."""
+        reading = self.read(text, s, current)
+        if reading is None:
+            latin = from_latin(text)
+            if latin is not None:
+                reading = self.read(latin, s, current)
+        return reading
+
+    @abstractmethod
+    def read(self, text: str, s: Session, current: object) -> Reading[V]:
+        """Typed text, in one spelling."""
 
     @abstractmethod
     def from_button(self, value: str, s: Session, current: object) -> Reading[V]:
@@ -146,12 +184,20 @@ class AnswerKind(ABC, Generic[V]):
 
 
 class OneOf(AnswerKind[str]):
-    """One of a list: pressed, typed as its number, or typed in words in either language."""
+    """One of a list: pressed, typed as its number, or typed in words in either language;
+    `narrow` words get their own hint."""
 
-    def __init__(self, *choices: Choice, hint: Renderable = HINT_CHOICE) -> None:
+    def __init__(
+        self, *choices: Choice, hint: Renderable = HINT_CHOICE, narrow: Sequence[Narrow] = ()
+    ) -> None:
         super().__init__(choices, hint=hint)
+        self.narrow: Final = tuple(narrow)
 
-    def from_text(self, text: str, s: Session, current: object) -> Reading[str]:
+    def read(self, text: str, s: Session, current: object) -> Reading[str]:
+        w = words(text)
+        for vague in self.narrow:
+            if w in vague.words:
+                return Hint(vague.hint)
         value = pick(text, self.values, self.spellings)
         return Answer(value) if value is not None else None
 
@@ -165,11 +211,11 @@ class YesNo(OneOf):
     def __init__(self, *, yes: Renderable, no: Renderable, hint: Renderable = HINT_CHOICE) -> None:
         super().__init__(Choice("yes", yes, YES_WORDS), Choice("no", no, NO_WORDS), hint=hint)
 
-    def from_text(self, text: str, s: Session, current: object) -> Reading[str]:
+    def read(self, text: str, s: Session, current: object) -> Reading[str]:
         agreed = parse_yes_no(text)
         if agreed is not None:
             return Answer("yes" if agreed else "no")
-        return super().from_text(text, s, current)
+        return super().read(text, s, current)
 
 
 def _set_draft(values: list[str]) -> Callable[[Session], None]:
@@ -185,7 +231,10 @@ def _contains(text: str, form: str) -> bool:
 
 class ManyOf(AnswerKind[list[str]]):
     """Several of a list: each press ticks or unticks (kept in `Session.draft`), `Done` answers.
-    Typed, several numbers or words answer at once; a single number ticks like a press."""
+    Typed, several numbers or words answer at once; a single number ticks like a press.
+
+    `offered` gives the choices for a session when they depend on the answers (one per child, or
+    the declared ones less those that repeat an answer already given); else all are offered."""
 
     multi = True
 
@@ -193,11 +242,22 @@ class ManyOf(AnswerKind[list[str]]):
         self,
         *choices: Choice,
         preselect: Callable[[Session], list[str]] = lambda s: [],
+        offered: Callable[[Session], Sequence[Choice]] | None = None,
         hint: Renderable = HINT_TICK,
     ) -> None:
         super().__init__(choices, hint=hint)
         self.preselect: Final = preselect
         """Ticked before the first press, from earlier answers (saves presses)."""
+        self.offered: Final = offered
+
+    def _table(self, s: Session) -> tuple[tuple[str, ...], dict[str, tuple[str, ...]]]:
+        if self.offered is None:
+            return self.values, self.spellings
+        choices = tuple(self.offered(s))
+        return tuple(c.value for c in choices), choice_table(choices)
+
+    def _labels(self, s: Session) -> Sequence[Choice]:
+        return self.choices if self.offered is None else self.offered(s)
 
     def ticked(self, s: Session, current: object) -> list[str]:
         if s.draft is not None:
@@ -208,13 +268,17 @@ class ManyOf(AnswerKind[list[str]]):
 
     def options(self, s: Session, current: object) -> list[Option]:
         chosen = set(self.ticked(s, current))
-        ticks = [Option(c.value, c.label, chosen=c.value in chosen) for c in self.choices]
+        labels = self._labels(s)
+        ticks = [Option(c.value, c.label, chosen=c.value in chosen) for c in labels]
         return [*ticks, Option(DONE, msg("Done ▶"))]
 
-    def from_text(self, text: str, s: Session, current: object) -> Reading[list[str]]:
-        numbers = parse_choice_numbers(text, len(self.choices) + 1)
+    def read(self, text: str, s: Session, current: object) -> Reading[list[str]]:
+        if is_negative_number(text):
+            return None
+        offered, spellings = self._table(s)
+        numbers = parse_choice_numbers(text, len(offered) + 1)
         if numbers is not None:
-            values = [*self.values, DONE]
+            values = [*offered, DONE]
             if len(numbers) == 1:
                 return self.from_button(values[numbers[0]], s, current)
             return Answer([values[n] for n in numbers if values[n] != DONE])
@@ -223,14 +287,15 @@ class ManyOf(AnswerKind[list[str]]):
             return self.from_button(DONE, s, current)
         if w in NOTHING_WORDS:
             return Answer([])
-        found = [v for v, forms in self.spellings.items() if any(_contains(w, f) for f in forms)]
+        found = [v for v, forms in spellings.items() if any(_contains(w, f) for f in forms)]
         return Answer(found) if found else None
 
     def from_button(self, value: str, s: Session, current: object) -> Reading[list[str]]:
-        draft = list(self.ticked(s, current))
+        offered, _ = self._table(s)
+        draft = [v for v in self.ticked(s, current) if v in offered]
         if value == DONE:
             return Answer(draft)
-        if value not in self.values:
+        if value not in offered:
             return None
         return Redraw(
             _set_draft([v for v in draft if v != value] if value in draft else [*draft, value])
@@ -246,9 +311,14 @@ class Whole(AnswerKind[int]):
     def __init__(self, *choices: Choice, hint: Renderable = HINT_WHOLE) -> None:
         super().__init__(choices, hint=hint)
 
-    def from_text(self, text: str, s: Session, current: object) -> Reading[int]:
+    def read(self, text: str, s: Session, current: object) -> Reading[int]:
+        if is_negative_number(text):
+            return Hint(HINT_NEGATIVE)
         number = parse_int(text)
-        return Answer(number) if number is not None else None
+        if number is not None:
+            return Answer(number)
+        value = match_choice(text, self.spellings)  # a button's label typed: "Только я"
+        return Answer(int(value)) if value is not None and value.isdigit() else None
 
     def from_button(self, value: str, s: Session, current: object) -> Reading[int]:
         return Answer(int(value)) if value.isdigit() and len(value) < 4 else None
@@ -266,7 +336,9 @@ class WholeList(AnswerKind[list[int]]):
         super().__init__((none,), hint=hint)
         self.none_words: Final = none_words
 
-    def from_text(self, text: str, s: Session, current: object) -> Reading[list[int]]:
+    def read(self, text: str, s: Session, current: object) -> Reading[list[int]]:
+        if is_negative_number(text):
+            return Hint(HINT_NEGATIVE)
         if match_choice(text, self.spellings) is not None or words(text) in self.none_words:
             return Answer([])
         numbers = parse_int_list(text)
@@ -301,7 +373,9 @@ class Money(AnswerKind[MoneyAnswer]):
             return [Option(MODE_MONTH, msg("I'll give it per month"))]
         return [Option(MODE_QUARTER, msg("I'll give the total for 3 months"))]
 
-    def from_text(self, text: str, s: Session, current: object) -> Reading[MoneyAnswer]:
+    def read(self, text: str, s: Session, current: object) -> Reading[MoneyAnswer]:
+        if is_negative_number(text):
+            return Hint(HINT_NEGATIVE)
         answer = parse_money(text)
         if answer is not None:
             return Answer(answer)

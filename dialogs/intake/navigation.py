@@ -8,15 +8,18 @@ Every function takes the session as it was and returns the new one (a copy with 
 from __future__ import annotations
 
 from datetime import date
-from typing import Any
+from typing import Any, Final
 
-from common.text import msg
+from common.text import Renderable, msg
 from dialogs.intake.asking import ask
 from dialogs.intake.declare import AFTER_RESULT, SUMMARY, Intake, Question, Turn
-from dialogs.intake.kinds import Answer, Reading, Redraw
+from dialogs.intake.kinds import Answer, Hint, Reading, Redraw
 from dialogs.intake.path import FILL, Position, answered, first_unanswered, in_scope, path
-from dialogs.reply import Reply
+from dialogs.reply import InLanguage, Lines, Reply
 from dialogs.session import Session
+
+START_OVER: Final = "start_over"
+"""The screen asking "Start over?" (dialogs.intake.screens.start_over)."""
 
 
 def bump(s: Session) -> Session:
@@ -71,16 +74,27 @@ def accept(
     and the conversation moves on (or where the question's `then` says)."""
     if reading is None:
         return s, [ask(intake, s, today, q.unclear)]
+    if isinstance(reading, Hint):
+        return s, [ask(intake, s, today, reading.text)]
     if isinstance(reading, Redraw):
         new = bump(s)
         reading.change(new)
         return new, [ask(intake, new, today, replace=True)]
     assert isinstance(reading, Answer)
     if q.check is not None:
-        problem = q.check(s, s.idx, reading.value)
+        problem = q.check(s, s.idx, reading.value, today)
         if problem is not None:
             return s, [ask(intake, s, today, problem)]
+    if q.doubt is not None:
+        doubt = q.doubt(s, s.idx, reading.value, today)
+        said = f"{q.id}:{s.idx}:{reading.value!r}"
+        if doubt is not None and s.doubted != said:
+            new = bump(s)
+            new.doubted = said
+            return new, [ask(intake, new, today, doubt)]
     new = bump(s)
+    new.doubted = None
+    new.answered_on = today
     q.keep(new, new.idx, reading.value)
     if q.kind.multi:
         new.draft = None  # the ticks were the answer
@@ -92,7 +106,7 @@ def accept(
 
 def back(intake: Intake, s: Session, today: date) -> Turn:
     if not s.history:
-        return s, [ask(intake, s, today, msg("This is the first question."))]
+        return s, [ask(intake, s, today, in_their_language(s, msg("This is the first question.")))]
     new = bump(s)
     pos = decode(intake, new.history.pop())
     new.at, new.idx = pos
@@ -110,6 +124,20 @@ def back(intake: Intake, s: Session, today: date) -> Turn:
 def _started(intake: Intake, s: Session) -> bool:
     """Whether every start question (language, consent) is answered."""
     return all(answered(intake, s, (q.id, 0)) for q in intake.questions if not q.section.numbered)
+
+
+def ask_start_over(intake: Intake, s: Session, today: date) -> Turn:
+    """Start-over words typed: "Start over?" first when there are answers to lose (QA D18;
+    the screen is dialogs.intake.screens.start_over). Typed again there, they mean yes."""
+    has_answers = any(
+        answered(intake, s, pos) for pos in path(intake, s) if pos[0] in intake.counted
+    )
+    if START_OVER not in intake.screens or s.at == START_OVER or not has_answers:
+        return restart(intake, s, today)
+    new = bump(s)
+    new.draft = None
+    go(new, (START_OVER, 0))
+    return new, [ask(intake, new, today)]
 
 
 def restart(intake: Intake, s: Session, today: date) -> Turn:
@@ -168,4 +196,13 @@ def help_reply(intake: Intake, s: Session, today: date) -> list[Reply]:
     )
     question = intake.by_id.get(s.at)
     specific = question.help if question is not None else None
-    return [ask(intake, s, today, general, specific)]
+    about = in_their_language(s, specific) if specific is not None else None
+    return [ask(intake, s, today, in_their_language(s, general), about)]
+
+
+def in_their_language(s: Session, message: Renderable) -> Renderable:
+    """The message in the user's language; before one is chosen, in both (QA D13: the
+    greeting is bilingual, so a hint before the choice must be too)."""
+    if s.language is not None:
+        return message
+    return Lines((InLanguage(message, "kk"), InLanguage(message, "ru")))

@@ -45,7 +45,11 @@ def first_unanswered(intake: Intake, s: Session) -> Position:
 
 def in_scope(intake: Intake, pos: Position, editing: str) -> bool:
     """Whether a position belongs to what is being changed from the summary: a section (its
-    id), or one item of a repeat (`adult:1`: every answer kept on that adult)."""
+    id), or one item of a repeat (`adult:1`: every answer kept on that adult).
+
+    A section's repeated questions whose items have their own "change" option (each adult) are
+    not asked again with the section: adding a child re-asks the number of people and the
+    children, then only what became missing (a new adult), not every adult (`FILL` asks it)."""
     question = intake.by_id.get(pos[0])
     if question is None:
         return False
@@ -53,7 +57,9 @@ def in_scope(intake: Intake, pos: Position, editing: str) -> bool:
     if colon:
         item = question.field.item
         return item is not None and item.name == name and str(pos[1]) == index
-    return editing != FILL and question.section.id == editing
+    item = question.field.item
+    own_option = item is not None and item.edit_label is not None
+    return editing != FILL and question.section.id == editing and not own_option
 
 
 def first_in_scope(intake: Intake, s: Session, editing: str) -> Position:

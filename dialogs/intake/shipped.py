@@ -17,7 +17,7 @@ from dialogs.intake import step as stepping
 from dialogs.intake.declare import Intake, Turn
 from dialogs.intake.path import Position
 from dialogs.intake.questions import family, income, loans, place, sanctions, start
-from dialogs.intake.screens import after_result, summary
+from dialogs.intake.screens import after_result, start_over, summary
 from dialogs.reply import Reply
 from dialogs.session import Session
 
@@ -30,7 +30,7 @@ INTAKE: Final = Intake(
         *loans.QUESTIONS,
         *sanctions.QUESTIONS,
     ),
-    screens=(summary.SCREEN, after_result.SCREEN),
+    screens=(summary.SCREEN, after_result.SCREEN, start_over.SCREEN),
 )
 
 

@@ -17,6 +17,7 @@ from dialogs.intake.declare import Intake, Turn
 from dialogs.intake.kinds import pick
 from dialogs.intake.navigation import (
     accept,
+    ask_start_over,
     back,
     bump,
     choose_language,
@@ -110,14 +111,14 @@ def _text(intake: Intake, s: Session, text: str, today: date) -> Turn:
     question = intake.by_id.get(s.at) or intake.home  # (home: a position no longer declared)
     hint = screen.hint if screen is not None else question.unclear
     w = words(text)
+    if w in HELP_WORDS or text.strip() == "?":  # before the empty check: "?" has no words
+        return s, help_reply(intake, s, today)
     if not w:
         return s, [ask(intake, s, today, hint)]
     if w in BACK_WORDS:
         return back(intake, s, today)
     if w in RESTART_WORDS:
-        return restart(intake, s, today)
-    if w in HELP_WORDS or text.strip() == "?":
-        return s, help_reply(intake, s, today)
+        return ask_start_over(intake, s, today)
     if w in SUMMARY_WORDS:
         return to_summary(intake, s, today)
     if w in LANGUAGE_WORDS and (screen is not None or not question.chooses_language):

@@ -85,6 +85,8 @@ class Conversation:
 
 # Moves that bring a conversation to each of its questions (the property and API tests use them).
 BASE = ["@ru", "@yes", "@KZ-15", "@urban", "@4", "5, 9", "@female", "38"]
+COUPLE = [*BASE, "@works", "@husband", "40", "@works"]
+"""BASE's couple, both working: the income question comes next."""
 PREFIXES: dict[str, list[str]] = {
     "language": [],
     "consent": ["@ru"],
@@ -97,27 +99,18 @@ PREFIXES: dict[str, list[str]] = {
     "age": ["@ru", "@yes", "@KZ-15", "@urban", "@4", "5, 9", "@female"],
     "status": BASE,
     "disability": [*BASE, "@disability"],
+    "also": [*BASE, "@disability", "@group_3"],
     "relation": [*BASE, "@works"],
     "age_of_other": [*BASE, "@works", "@husband"],
     "caring_for": [*BASE, "@works", "@husband", "40", "@caring"],
-    "incomes": [*BASE, "@works", "@husband", "40", "@works"],
-    "amount": [*BASE, "@works", "@husband", "40", "@works", "@alimony", "@done"],
-    "loans": [*BASE, "@works", "@husband", "40", "@works", "@done", "150 000"],
-    "loan_amount": [*BASE, "@works", "@husband", "40", "@works", "@done", "150 000", "@new"],
-    "sanctions": [*BASE, "@works", "@husband", "40", "@works", "@done", "150 000", "@no"],
-    "summary": [*BASE, "@works", "@husband", "40", "@works", "@done", "150 000", "@no", "@no"],
-    "after_result": [
-        *BASE,
-        "@works",
-        "@husband",
-        "40",
-        "@works",
-        "@done",
-        "1",
-        "@no",
-        "@no",
-        "@confirm",
-    ],
+    "child_disab": [*BASE, "@works", "@husband", "40", "@caring", "@disabled_child"],
+    "incomes": COUPLE,
+    "amount": [*COUPLE, "@alimony", "@done"],
+    "loans": [*COUPLE, "@done", "150 000"],
+    "loan_amount": [*COUPLE, "@done", "150 000", "@new"],
+    "sanctions": [*COUPLE, "@done", "150 000", "@no"],
+    "summary": [*COUPLE, "@done", "150 000", "@no", "@no"],
+    "after_result": [*COUPLE, "@done", "1000", "@no", "@no", "@confirm"],
     "kk_summary": [
         "@kk",
         "@yes",

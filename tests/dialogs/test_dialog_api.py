@@ -151,6 +151,6 @@ def test_help_keeps_the_question_and_the_answers() -> None:
     before = talk.session
     talk.send(Command(name="help"))
     assert talk.session == before and talk.question == "amount"
-    assert "Укажите деньги, фактически полученные после налогов" in talk.text()
+    assert "сколько все члены семьи вместе получили на руки" in talk.text()
     talk.send(TextInput(text="?"))
     assert talk.session == before

@@ -78,4 +78,4 @@ def test_progress_is_realistic_for_the_path() -> None:
     """The last question's number equals the announced total: the estimate converges."""
     talk = Counted().start().play(m.format(lang="ru") for m in FAMILY_OF_FOUR[:-2])
     assert talk.session.at == "sanctions"
-    assert "Вопрос 16 из примерно 16" in talk.text()
+    assert "Вопрос 16 (всего около 16)" in talk.text()

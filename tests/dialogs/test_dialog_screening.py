@@ -86,7 +86,9 @@ def adults(draw: Any, applicant: bool) -> Adult:
         detail = draw(
             st.sampled_from(["child_under_3", "disabled_child", "disabled_adult", "elderly"])
         )
-    return Adult(who, draw(st.integers(min_value=18, max_value=95)), status, detail)
+    # "Pensioner by age" is refused below the retirement age (63 for men, 61 for women in 2026).
+    youngest = 63 if status == "pensioner" else 18
+    return Adult(who, draw(st.integers(min_value=youngest, max_value=95)), status, detail)
 
 
 @st.composite
@@ -128,10 +130,23 @@ def expected_household(f: dict[str, Any]) -> Household:
     if f["loans"] == "new":
         incomes.append({"type": "consumer_loan", "amount": Decimal(f["loan"])})
     members[0]["incomes"] = incomes
-    members += [{"relation": "child", "age": age, "sex": "female"} for age in f["children"]]
+    cared = any(a.status == "caring" and a.detail == "disabled_child" for a in f["adults"])
+    youngest = f["children"].index(min(f["children"])) if f["children"] else -1
+    members += [
+        {
+            "relation": "child",
+            "age": age,
+            "sex": "female",
+            "disabled_child": cared and k == youngest,
+        }
+        for k, age in enumerate(f["children"])
+    ]
+    alone = len(f["adults"]) == 1 and not f["children"]
     asked_sanctions = any(
-        a.status not in {"pensioner", "student", "military", "ill"}
+        a.status not in {"pensioner", "student", "military"}
+        and not (a.status == "ill" and alone)  # an ill adult of a family counts as able
         and not (a.status == "disability" and a.detail in {"group_1", "group_2"})
+        and a.age < (61 if RELATIONS.get(a.who, ("", a.who[3:]))[1] == "female" else 63)
         for a in f["adults"]
     )
     sanctions = f["sanctions"] if asked_sanctions else "no"
@@ -159,7 +174,7 @@ def play_family(f: dict[str, Any]) -> Conversation:
         q, i = talk.session.at, talk.session.idx
         adult = (
             f["adults"][i]
-            if q in {"age", "status", "relation", "disability", "caring_for"}
+            if q in {"age", "status", "relation", "disability", "also", "caring_for"}
             else None
         )
         if q == "region":
@@ -182,6 +197,11 @@ def play_family(f: dict[str, Any]) -> Conversation:
         elif q == "status":
             assert adult is not None
             talk.press(adult.status)
+        elif q == "also":
+            talk.press("none")
+        elif q == "child_disab":  # the youngest child (first in the session's sorted ages)
+            talk.press("c0")
+            talk.press("done")
         elif q in {"disability", "caring_for"}:
             assert adult is not None and adult.detail is not None
             talk.press(adult.detail)
@@ -237,5 +257,5 @@ def test_the_result_text_shows_the_screening_figures() -> None:
     assert result.monthly_amount == 91180
     assert "Примерно 91 180 ₸ в месяц на семью." in text
     assert "на 2 детей 1–6 лет" in text
-    assert "безусловной" in text
+    assert "без условий (безусловная)" in text
     assert "те, кто мог бы работать, ухаживают" in text

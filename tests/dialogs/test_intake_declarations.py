@@ -64,6 +64,7 @@ def test_the_stored_answers_are_the_ones_bot_listed_by_hand() -> None:
         "settlement",
         "people",
         "child_ages",
+        "disabled_children",
         "adults",
         "income_kinds",
         "money_mode",

@@ -1,24 +1,39 @@
-"""The family: how many people, the children's ages, then each adult in turn (the applicant
-first: sex; the others: who they are to the applicant; then everyone's age and occupation).
+"""The family: how many people, the children's ages (and which of them have a disability), then
+each adult in turn (the applicant first: sex; the others: who they are to the applicant; then
+everyone's age, occupation, and what else applies: a disability group, caring for someone).
 
-Children under 18 are kept as ages only; adults are `Session.adults[i]` (`PersonField`), asked
-one after another (`PER_ADULT`) and changeable one by one from the summary.
+Children under 18 are kept as ages (and disability flags) only; adults are `Session.adults[i]`
+(`PersonField`), asked one after another (`PER_ADULT`) and changeable one by one from the summary.
 """
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from datetime import date
+from decimal import Decimal
 from typing import Any, Final
 
+from babel.numbers import format_decimal
 from pydantic import ConfigDict
 
+from common.i18n import Language
 from common.text import Message, Renderable, Verbatim, msg, plural
 from dialogs.intake.declare import Field, Line, Question, Repeat, Section, SessionField, ShownWith
-from dialogs.intake.kinds import Choice, OneOf, Whole, WholeList
+from dialogs.intake.kinds import Choice, ManyOf, OneOf, Whole, WholeList
 from dialogs.intake.questions.common import Lower, label_of, static
-from dialogs.intake.vocabulary import NO_CHILDREN_WORDS
+from dialogs.intake.vocabulary import (
+    NO_CHILDREN_WORDS,
+    NOTHING_ELSE_WORDS,
+    PEOPLE_WORDS,
+    RELATION_WORDS,
+    SEX_WORDS,
+    STATUS_WORDS,
+)
 from dialogs.reply import Option
 from dialogs.session import Person, Session
+from eligibility import Member
+from eligibility.parameters import retirement_age
+from eligibility.rules import is_of_retirement_age
 
 FAMILY: Final = Section("family", edit=Option("e_family", msg("Change the family composition")))
 
@@ -34,26 +49,29 @@ RELATIONS: Final[tuple[tuple[str, str, str, Message], ...]] = (
     ("brother", "sibling", "male", msg("Brother")),
     ("grandmother", "grandparent", "female", msg("Grandmother")),
     ("grandfather", "grandparent", "male", msg("Grandfather")),
+    ("grandson", "grandchild", "male", msg("Grandson (18+)")),
+    ("granddaughter", "grandchild", "female", msg("Granddaughter (18+)")),
     ("other_woman", "other", "female", msg("Another woman")),
     ("other_man", "other", "male", msg("Another man")),
 )
 RELATION_BY_VALUE: Final = {value: (rel, sex, label) for value, rel, sex, label in RELATIONS}
 
 STATUSES: Final[tuple[Choice, ...]] = (
-    Choice("works", msg("Works"), ("работаю", "работает", "жумыс истеймин", "жумыста")),
-    Choice("unemployed", msg("Not working"), ("безработный", "безработная", "не работаю")),
-    Choice("student", msg("Full-time student"), ("студент", "студентка", "учусь", "оку")),
-    Choice("pensioner", msg("Pensioner by age"), ("пенсионер", "пенсионерка", "зейнеткер")),
-    Choice("disability", msg("Has a disability"), ("инвалид", "инвалидность", "мугедек")),
-    Choice(
-        "caring",
-        msg("Cares for a child under 3 or a sick relative"),
-        ("уход", "ухаживаю", "декрет", "в декрете", "кутемин", "бала кутими"),
-    ),
-    Choice("military", msg("Conscript military service"), ("армия", "в армии", "срочная", "аскер")),
-    Choice("ill", msg("Long illness (over 2 months)"), ("болею", "болеет", "болезнь", "ауру")),
+    # Labels carry no person: they read right after "You" and after "Wife" alike.
+    Choice("works", msg("Working"), STATUS_WORDS["works"]),
+    Choice("unemployed", msg("Not working"), STATUS_WORDS["unemployed"]),
+    Choice("student", msg("Full-time student"), STATUS_WORDS["student"]),
+    Choice("pensioner", msg("Pensioner by age"), STATUS_WORDS["pensioner"]),
+    Choice("disability", msg("Disability (group 1–3)"), STATUS_WORDS["disability"]),
+    Choice("caring", msg("Caring for a child or relative"), STATUS_WORDS["caring"]),
+    Choice("military", msg("Conscript military service"), STATUS_WORDS["military"]),
+    Choice("ill", msg("Long illness (over 2 months)"), STATUS_WORDS["ill"]),
+    # Last, so that the numbers of the others stay what people have typed so far.
+    Choice("works_caring", msg("Working and caring for someone"), STATUS_WORDS["works_caring"]),
 )
 STATUS_LABELS: Final = {c.value: c.label for c in STATUSES}
+BOTH: Final = {"works_caring": ("works", "caring")}
+"""An option that is two answers at once: the status, and what the person does besides."""
 
 
 class _Nobody(Person):
@@ -123,7 +141,7 @@ def _is_another_adult(s: Session, i: int) -> bool:
 # --- how many people, and the children ------------------------------------------------------
 
 
-def _check_people(s: Session, i: int, value: int) -> Message | None:
+def _check_people(s: Session, i: int, value: int, today: date) -> Message | None:
     if value < 1 or value > 30:
         return msg("Please type how many people live together, counting yourself: 1 to 30.")
     return None
@@ -146,7 +164,7 @@ PEOPLE: Final = Question(
     id="people",
     section=FAMILY,
     kind=Whole(
-        Choice("1", msg("Just me"), ("я один", "я одна", "одна", "один", "тек озим")),
+        Choice("1", msg("Just me"), PEOPLE_WORDS),
         *(Choice(str(n), Verbatim(str(n))) for n in range(2, 7)),
     ),
     prompt=static(
@@ -172,14 +190,14 @@ def _may_have_children(s: Session, i: int) -> bool:
     return (s.people if s.people is not None else 3) > 1
 
 
-def _check_child_ages(s: Session, i: int, ages: list[int]) -> Message | None:
+def _check_child_ages(s: Session, i: int, ages: list[int], today: date) -> Message | None:
     if any(age >= 18 for age in ages):
         return msg(
             "Here only children under 18, please. Adults (18 and over) come next, one by one."
         )
     if len(ages) > max(0, (s.people or 1) - 1):
         return msg(
-            "That is more children than the {people} people you told me about (counting you). "
+            "That is more children than people in the family ({people}, counting you). "
             "Type the ages again, or press “Back” to change the number of people.",
             people=s.people or 1,
         )
@@ -187,7 +205,10 @@ def _check_child_ages(s: Session, i: int, ages: list[int]) -> Message | None:
 
 
 def _store_child_ages(s: Session, i: int, value: list[int]) -> None:
-    s.child_ages = sorted(value)
+    ages = sorted(value)
+    if ages != s.child_ages:
+        s.disabled_children = None  # asked again about the children as they are now
+    s.child_ages = ages
     del s.adults[s.adults_count() :]
 
 
@@ -223,10 +244,74 @@ CHILD_AGES: Final = Question(
     check=_check_child_ages,
 )
 
+
+def _cares_for_a_disabled_child(s: Session, i: int) -> bool:
+    """Asked where it applies: someone cares for a child with a disability, so which child has
+    the status matters (and is the family's own answer, not a guess)."""
+    carers = (person(s, k).caring_for for k in range(s.adults_count()))
+    return bool(s.child_ages) and "disabled_child" in carers
+
+
+def _child_label(age: int) -> Renderable:
+    if age == 0:
+        return msg("Baby under one")
+    return plural("Child of {n}", "Child of {n}", age)
+
+
+def _each_child(s: Session) -> list[Choice]:
+    """One option per child (`c0`, `c1`… in the order of `Session.child_ages`)."""
+    return [Choice(f"c{k}", _child_label(age)) for k, age in enumerate(s.child_ages or [])]
+
+
+class DisabledChildrenField(SessionField):
+    """`Session.disabled_children` (indexes into `child_ages`), read as the options' values."""
+
+    def __init__(self) -> None:
+        super().__init__("disabled_children")
+
+    def read(self, s: Session, i: int) -> object:
+        found = s.disabled_children
+        return None if found is None else [f"c{k}" for k in found]
+
+    def write(self, s: Session, i: int, value: Any) -> None:
+        count = len(s.child_ages or [])
+        picked = {int(v[1:]) for v in value if v[1:].isdigit() and int(v[1:]) < count}
+        s.disabled_children = sorted(picked)
+
+
+def _disabled_children_line(s: Session, i: int) -> Renderable | None:
+    ages = s.child_ages or []
+    found = [ages[k] for k in s.disabled_children or [] if k < len(ages)]
+    if not found:
+        return None
+    return plural(
+        "• {n} child with a disability, age: {ages}",
+        "• {n} children with a disability, ages: {ages}",
+        len(found),
+        ages=Verbatim(", ".join(str(a) for a in found)),
+    )
+
+
+CHILD_DISABILITY: Final = Question(
+    id="child_disab",
+    section=FAMILY,
+    kind=ManyOf(offered=_each_child),
+    prompt=static(
+        msg(
+            "Which of the children under 18 has a disability (the status of a child with a "
+            "disability)? Tick each one, then press “Done”."
+        )
+    ),
+    field=DisabledChildrenField(),
+    summary=Line(_disabled_children_line, at_end=True),
+    asked_if=_cares_for_a_disabled_child,
+    columns=2,
+)
+
 # --- each adult -------------------------------------------------------------------------------
 
 
-def _check_age(s: Session, i: int, age: int) -> Message | None:
+def _check_age(s: Session, i: int, age: int, today: date) -> Message | None:
     if age > 120:
         return msg("Please check the age: type full years, e.g. 42.")
     if i == 0 and age < 16:
@@ -246,7 +331,7 @@ def _store_age(s: Session, i: int, value: int) -> None:
     p = _ensure(s, i)
     p.age = value
     if value < 18:
-        p.status = p.disability = p.caring_for = None
+        p.status = p.disability = p.caring_for = p.also = None
 
 
 def _prompt_age(s: Session, i: int, today: date) -> Renderable:
@@ -255,19 +340,41 @@ def _prompt_age(s: Session, i: int, today: date) -> Renderable:
     return msg("{who}: how old? Type full years.", who=who(s, i))
 
 
+def _occupation(p: Person) -> Renderable:
+    """What an adult does, each thing said once: the status (a disability as its group, caring
+    as whom cared for), then what else they do: `disability (group 2), pensioner by age`,
+    `working, care (a child under 3)`."""
+    if p.status is None:
+        return msg("a child")
+    parts: list[Renderable] = []
+    for status in (p.status, p.also):
+        if status is None or status == "none":
+            continue
+        if status == "disability" and p.disability:
+            group = Lower(label_of(DISABILITY.kind, p.disability))
+            parts.append(msg("disability ({group})", group=group))
+        elif status == "caring" and p.caring_for:
+            whom = Lower(label_of(CARING_FOR.kind, p.caring_for))
+            parts.append(msg("care ({whom})", whom=whom))
+        else:
+            parts.append(Lower(STATUS_LABELS[status]))
+    return _joined(parts)
+
+
+def _joined(parts: list[Renderable]) -> Renderable:
+    joined = parts[0]
+    for part in parts[1:]:
+        joined = msg("{status}, {detail}", status=joined, detail=part)
+    return joined
+
+
 def _adult_line(s: Session, i: int) -> Renderable:
     """One line per adult: who, age, occupation (with the disability group or whom cared for)."""
     p = person(s, i)
     age: Renderable = (
         plural("{n} year", "{n} years", p.age) if p.age is not None else msg("age unknown")
     )
-    status: Renderable = Lower(STATUS_LABELS[p.status]) if p.status else msg("a child")
-    if p.status == "disability" and p.disability:
-        detail = Lower(label_of(DISABILITY.kind, p.disability))
-        status = msg("{status}, {detail}", status=status, detail=detail)
-    elif p.status == "caring" and p.caring_for:
-        detail = Lower(label_of(CARING_FOR.kind, p.caring_for))
-        status = msg("{status}: {detail}", status=status, detail=detail)
+    status = _occupation(p)
     if i == 0:
         sex = Lower(label_of(SEX.kind, p.sex))
         return msg("• You ({sex}), {age}: {status}", sex=sex, age=age, status=status)
@@ -297,8 +404,8 @@ SEX: Final = Question(
     id="sex",
     section=FAMILY,
     kind=OneOf(
-        Choice("male", msg("Man"), ("мужчина", "муж", "ер", "ер адам", "male", "m")),
-        Choice("female", msg("Woman"), ("женщина", "жен", "айел", "female", "f")),
+        Choice("male", msg("Man"), SEX_WORDS["male"]),
+        Choice("female", msg("Woman"), SEX_WORDS["female"]),
     ),
     prompt=static(msg("Now about you, the applicant. Are you a man or a woman?")),
     field=PersonField("sex"),
@@ -322,7 +429,9 @@ def _prompt_relation(s: Session, i: int, today: date) -> Renderable:
 RELATION: Final = Question(
     id="relation",
     section=FAMILY,
-    kind=OneOf(*(Choice(value, label) for value, _r, _s, label in RELATIONS)),
+    kind=OneOf(
+        *(Choice(value, label, RELATION_WORDS[value]) for value, _r, _s, label in RELATIONS)
+    ),
     prompt=_prompt_relation,
     field=PersonField("relation"),
     summary=ShownWith(AGE),
@@ -335,17 +444,65 @@ RELATION: Final = Question(
 
 def _store_status(s: Session, i: int, value: str) -> None:
     p = _ensure(s, i)
-    p.status = value  # type: ignore[assignment]  # one of STATUSES: checked by the kind
-    if value != "disability":
+    status, also = BOTH.get(value, (value, None))
+    if p.status != status or also is not None:
+        p.also = also  # type: ignore[assignment]  # a status: checked by the kind
+    p.status = status  # type: ignore[assignment]  # one of STATUSES: checked by the kind
+    _drop_details(p)
+
+
+def _drop_details(p: Person) -> None:
+    """Forget a disability group, whom cared for, or a second occupation once no question asks
+    for it any more."""
+    if p.status != "disability":
         p.disability = None
-    if value != "caring":
+        if p.also != "caring":
+            p.also = None
+    if "caring" not in {p.status, p.also}:
         p.caring_for = None
 
 
 def _prompt_status(s: Session, i: int, today: date) -> Renderable:
     if i == 0:
         return msg("What do you do now? Choose what fits best.")
-    return msg("{who}: what does this person do now?", who=who(s, i))
+    if person(s, i).sex == "female":
+        return msg("{who}: what does she do now?", who=who(s, i))
+    return msg("{who}: what does he do now?", who=who(s, i))
+
+
+@dataclass(frozen=True, slots=True)
+class Years:
+    """An age that may be a half year (61.5), written the language's way (`61,5`)."""
+
+    value: Decimal
+
+    def render(self, lang: Language) -> str:
+        return str(format_decimal(self.value.normalize(), format="#,##0.#", locale=lang))
+
+
+def _check_status(s: Session, i: int, value: str, today: date) -> Message | None:
+    """A pensioner "by age" must have reached the retirement age for their sex (a dated figure):
+    else the screening would count them as able to work without saying why."""
+    p = person(s, i)
+    if value != "pensioner" or p.age is None or p.sex is None:
+        return None
+    member = Member.model_validate({"relation": "other", "age": p.age, "sex": p.sex})
+    if is_of_retirement_age(member, today):
+        return None
+    age = Years(retirement_age(member.sex, today).value)
+    if p.sex == "female":
+        return msg(
+            "The retirement age for women is {age} now. If a pension is paid earlier (an early "
+            "pension, or one for a disability), choose what is done now instead, e.g. “Not "
+            "working”; the pension itself goes with the income.",
+            age=age,
+        )
+    return msg(
+        "The retirement age for men is {age} now. If a pension is paid earlier (an early "
+        "pension, or one for a disability), choose what is done now instead, e.g. “Not "
+        "working”; the pension itself goes with the income.",
+        age=age,
+    )
 
 
 STATUS: Final = Question(
@@ -358,6 +515,7 @@ STATUS: Final = Question(
     repeat=PER_ADULT,
     asked_if=_is_adult,
     store=_store_status,
+    check=_check_status,
     help=msg(
         "This decides whether the help would be conditional (with a social contract) "
         "or unconditional. Choose what is true now; the center checks it."
@@ -367,6 +525,41 @@ STATUS: Final = Question(
 
 def _has_disability(s: Session, i: int) -> bool:
     return _is_adult(s, i) and person(s, i).status == "disability"
+
+
+def _store_also(s: Session, i: int, value: str) -> None:
+    p = _ensure(s, i)
+    p.also = value  # type: ignore[assignment]  # one of the choices: checked by the kind
+    _drop_details(p)
+
+
+def _prompt_also(s: Session, i: int, today: date) -> Renderable:
+    if i == 0:
+        return msg("Besides the disability, what do you do now?")
+    if person(s, i).sex == "female":
+        return msg("{who}: besides the disability, what does she do now?", who=who(s, i))
+    return msg("{who}: besides the disability, what does he do now?", who=who(s, i))
+
+
+ALSO: Final = Question(
+    id="also",
+    section=FAMILY,
+    kind=OneOf(
+        *(c for c in STATUSES if c.value not in {"disability", *BOTH}),
+        Choice("none", msg("Nothing else"), NOTHING_ELSE_WORDS),
+    ),
+    prompt=_prompt_also,
+    field=PersonField("also"),
+    summary=ShownWith(AGE),
+    repeat=PER_ADULT,
+    asked_if=_has_disability,
+    store=_store_also,
+    check=_check_status,
+    help=msg(
+        "With a disability one may also work, be a pensioner or care for someone: "
+        "choose what is true now; the center checks it."
+    ),
+)
 
 
 def _prompt_disability(s: Session, i: int, today: date) -> Renderable:
@@ -393,7 +586,8 @@ DISABILITY: Final = Question(
 
 
 def _is_caring(s: Session, i: int) -> bool:
-    return _is_adult(s, i) and person(s, i).status == "caring"
+    p = person(s, i)
+    return _is_adult(s, i) and "caring" in {p.status, p.also}
 
 
 def _prompt_caring(s: Session, i: int, today: date) -> Renderable:
@@ -426,5 +620,7 @@ QUESTIONS: Final[tuple[Question[Any], ...]] = (
     AGE,
     STATUS,
     DISABILITY,
+    ALSO,
     CARING_FOR,
+    CHILD_DISABILITY,
 )

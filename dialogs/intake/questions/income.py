@@ -1,5 +1,8 @@
 """The family's income in the previous quarter: which kinds (several choices, some ticked in
-advance from what people do), then an amount for each kind that counts (`PER_INCOME`)."""
+advance from what people do), then an amount for each kind that counts (`PER_INCOME`).
+
+Amounts keep their tiyn (`71 191,40`); an amount so small that it is probably a slip (`1`, or
+`150,5` meaning 150 500) is said back once before it is taken (`Question.doubt`)."""
 
 from __future__ import annotations
 
@@ -7,8 +10,8 @@ from datetime import date
 from decimal import Decimal
 from typing import Any, Final
 
+from common.text import ExactMoney, Message, Renderable, msg
 from common.text import Money as Tenge
-from common.text import Renderable, msg
 from dialogs.intake.declare import Field, Line, Question, Repeat, Section, SessionField
 from dialogs.intake.kinds import Choice, ManyOf, Money
 from dialogs.intake.questions.common import quarter_months
@@ -36,9 +39,35 @@ INCOME_KINDS: Final[tuple[Choice, ...]] = (
         ("ип", "бизнес", "хозяйство", "скот", "огород", "мал", "бакша", "шаруашылык", "кэсип"),
     ),
     Choice(
+        "employment",
+        msg("Pay from employment measures"),
+        ("меры занятости", "общественные работы", "молодежная практика", "жумыспен камту"),
+    ),
+    Choice(
+        "housing",
+        msg("Housing certificate"),
+        ("жилищный сертификат", "сертификат", "тургын уй сертификаты"),
+    ),
+    Choice(
+        "sale",
+        msg("Sale of property or a car"),
+        ("продажа", "продал", "продали", "сату", "саттым", "сатылым"),
+    ),
+    Choice(
         "other",
         msg("Other: rent, deposits, transfers, gifts"),
-        ("аренда", "депозит", "переводы", "подарки", "жалга", "аударым"),
+        (
+            "аренда",
+            "депозит",
+            "переводы",
+            "подарки",
+            "наследство",
+            "выигрыш",
+            "жалга",
+            "аударым",
+            "мурагерлик",
+            "утыс",
+        ),
     ),
     Choice(
         "notcounted",
@@ -54,13 +83,24 @@ KIND_TO_CONTRACT: Final = {
     "benefits": "social_benefit",
     "alimony": "alimony",
     "business": "business",
+    "employment": "employment_measures",
+    "housing": "housing_certificate",
+    "sale": "property",
     "other": "other",
 }
+"""Each counted option's income type in the screening contract (`eligibility` IncomeType)."""
+
+IMPLAUSIBLY_SMALL: Final = Decimal(1000)
+"""Below this, a quarter's amount of any income (or a loan) is said back before it is taken:
+`1` or `150,5` is far more often a slip (150 500 meant) than the real figure. Not a legal figure:
+a guard against typing slips, so it sits here and not in the dated parameters."""
 
 
 def preselected_incomes(s: Session) -> list[str]:
     """Income kinds ticked in advance from what people said they do (saves presses)."""
-    statuses = {p.status for p in s.adults if p.age is None or p.age >= 18}
+    statuses = {
+        status for p in s.adults if p.age is None or p.age >= 18 for status in (p.status, p.also)
+    }
     chosen = []
     if "works" in statuses:
         chosen.append("wages")
@@ -85,9 +125,14 @@ def _prompt_incomes(s: Session, i: int, today: date) -> Renderable:
     return msg(
         "What income did the family have in {months}? Tick everything that applies, "
         "then press “Done”. If there was no income at all, just press “Done”.\n\n"
+        "Business: an individual entrepreneur, a farm, livestock, a garden plot. Other: rent, "
+        "deposit interest, money transfers, gifts, inheritance, winnings. "
         "State benefits include child allowances and the large-family allowance (it is counted). "
-        "Not counted: scholarships, disability benefits, TSA itself, housing aid, charity, "
-        "one-time payments (for a birth, a burial).",
+        "Employment measures: pay for public works, youth practice and other jobs or training "
+        "from the employment center.\n"
+        "Not counted: scholarships, disability benefits and special state allowances, the "
+        "“Altyn alka” and “Kumis alka” allowances of mothers of large families, TSA itself, "
+        "housing aid, charity, one-time payments (for a birth, a burial).",
         months=quarter_months(today),
     )
 
@@ -129,7 +174,37 @@ class AmountField(Field):
     def write(self, s: Session, i: int, value: Any) -> None:
         kinds = counted_kinds(s)
         if i < len(kinds):
-            s.amounts[kinds[i]] = Decimal(value).quantize(Decimal(1))
+            s.amounts[kinds[i]] = in_tiyn(Decimal(value))
+
+
+def in_tiyn(amount: Decimal) -> Decimal:
+    """Tenge to the tiyn (two places): typed tiyn are kept, three monthly figures too; a whole
+    amount stays whole (`150000`, as stored before tiyn were kept)."""
+    exact = amount.quantize(Decimal("0.01"))
+    return exact if exact != exact.to_integral_value() else exact.quantize(Decimal(1))
+
+
+def quarter_total(s: Session, value: MoneyAnswer) -> Decimal:
+    """The quarter's total an amount answer says, given the mode it was asked in."""
+    if value.months != 1:
+        return value.amount
+    period = value.period if value.period is not None else s.money_mode
+    return value.amount * 3 if period == "month" else value.amount
+
+
+def looks_like_a_slip(amount: Decimal, total: Decimal) -> Message | None:
+    """The hint for an amount too small to be meant (`1`, `150,5`), with the figure as read."""
+    if not 0 < total < IMPLAUSIBLY_SMALL:
+        return None
+    return msg(
+        "I read {amount}, which is very little. If you meant thousands, type the amount in "
+        "full, e.g. 150 500. If {amount} is right, send it again.",
+        amount=ExactMoney(amount),
+    )
+
+
+def _doubt_amount(s: Session, i: int, value: MoneyAnswer, today: date) -> Message | None:
+    return looks_like_a_slip(value.amount, quarter_total(s, value))
 
 
 def _store_amount(s: Session, i: int, value: MoneyAnswer) -> None:
@@ -173,7 +248,7 @@ def _amount_line(s: Session, i: int) -> Renderable:
     return msg(
         "• {kind}: {total} in total ({monthly} a month)",
         kind=INCOME_LABELS[kind],
-        total=Tenge(total),
+        total=ExactMoney(total),
         monthly=Tenge(total / 3),
     )
 
@@ -187,6 +262,7 @@ AMOUNT: Final = Question(
     summary=Line(_amount_line),
     repeat=PER_INCOME,
     store=_store_amount,
+    doubt=_doubt_amount,
     help=msg(
         "Give the money actually received, after taxes, by all family members together. "
         "An approximate figure is fine: the center takes the exact figures from state "

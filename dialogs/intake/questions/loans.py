@@ -7,12 +7,13 @@ from datetime import date
 from decimal import Decimal
 from typing import Any, Final
 
-from common.text import Money as Tenge
-from common.text import Renderable, msg
+from common.text import ExactMoney as Tenge
+from common.text import Message, Renderable, msg
 from dialogs.intake.declare import Line, Question, Section, SessionField
-from dialogs.intake.kinds import Choice, Money, OneOf
+from dialogs.intake.kinds import Choice, Money, Narrow, OneOf
 from dialogs.intake.questions.common import Lower, label_of, quarter_months
-from dialogs.intake.vocabulary import NO_WORDS
+from dialogs.intake.questions.income import in_tiyn, looks_like_a_slip
+from dialogs.intake.vocabulary import MORTGAGE_WORDS, NO_WORDS, SOME_LOAN_WORDS
 from dialogs.parse import MoneyAnswer
 from dialogs.reply import Option
 from dialogs.session import Session
@@ -42,9 +43,18 @@ LOANS: Final = Question(
     id="loans",
     section=LOANS_SECTION,
     kind=OneOf(
-        Choice("no", msg("No loans"), NO_WORDS),
+        Choice("no", msg("No loans"), (*NO_WORDS, *MORTGAGE_WORDS)),
         Choice("open", msg("Yes, taken earlier, still repaying")),
         Choice("new", msg("Yes, received last quarter")),
+        narrow=(
+            Narrow(
+                SOME_LOAN_WORDS,
+                msg(
+                    "When was it received? Choose “received last quarter” if any loan was "
+                    "received then (it counts as income), otherwise “taken earlier”."
+                ),
+            ),
+        ),
     ),
     prompt=_prompt_loans,
     field=SessionField("loans"),
@@ -64,9 +74,16 @@ def _prompt_loan_amount(s: Session, i: int, today: date) -> Renderable:
     )
 
 
+def _loan_total(value: MoneyAnswer) -> Decimal:
+    return value.amount * 3 if value.period == "month" and value.months == 1 else value.amount
+
+
 def _store_loan_amount(s: Session, i: int, value: MoneyAnswer) -> None:
-    amount = value.amount * 3 if value.period == "month" and value.months == 1 else value.amount
-    s.loan_amount = amount.quantize(Decimal(1))
+    s.loan_amount = in_tiyn(_loan_total(value))
+
+
+def _doubt_loan(s: Session, i: int, value: MoneyAnswer, today: date) -> Message | None:
+    return looks_like_a_slip(value.amount, _loan_total(value))
 
 
 def _loan_amount_line(s: Session, i: int) -> Renderable | None:
@@ -84,6 +101,7 @@ LOAN_AMOUNT: Final = Question(
     summary=Line(_loan_amount_line),
     asked_if=_received_loans,
     store=_store_loan_amount,
+    doubt=_doubt_loan,
 )
 
 QUESTIONS: Final[tuple[Question[Any], ...]] = (LOANS, LOAN_AMOUNT)

@@ -7,8 +7,9 @@ from typing import Any, Final
 
 from common.text import Renderable, msg
 from dialogs.intake.declare import Line, Question, Section, SessionField
-from dialogs.intake.kinds import Choice, OneOf
+from dialogs.intake.kinds import Choice, Narrow, OneOf
 from dialogs.intake.questions.common import Lower, label_of, not_answered, static
+from dialogs.intake.vocabulary import VILLAGE_OR_TOWN_WORDS
 from dialogs.regions import CITIES, REGION_LABELS, REGIONS
 from dialogs.reply import Option
 from dialogs.session import Session
@@ -53,8 +54,18 @@ SETTLEMENT: Final = Question(
     id="settlement",
     section=PLACE,
     kind=OneOf(
-        Choice("urban", msg("City or town"), ("город", "кала", "city", "town", "поселок")),
+        Choice("urban", msg("City or town"), ("город", "кала", "city", "town")),
         Choice("rural", msg("Village"), ("село", "ауыл", "аул", "деревня", "village")),
+        narrow=(
+            Narrow(
+                VILLAGE_OR_TOWN_WORDS,
+                msg(
+                    "Choose by who runs it: a village or rural settlement (with a rural akim) "
+                    "is “Village”, and there you apply at the akimat; a town is “City or "
+                    "town”, and there you apply at the employment center."
+                ),
+            ),
+        ),
     ),
     prompt=static(msg("Do you live in a city or town, or in a village?")),
     field=SessionField("settlement"),

@@ -1,11 +1,13 @@
 """Sanctions of the last 6 months (a refused employment measure, a broken social contract): asked
-only when someone could be offered employment measures at all."""
+whenever the screening may count someone as able to work (only they are offered employment
+measures), so the flags can be entered wherever they could matter."""
 
 from __future__ import annotations
 
 from typing import Any, Final
 
 from common.text import Renderable, msg
+from dialogs.household import adult_member
 from dialogs.intake.declare import Line, Question, Section, SessionField
 from dialogs.intake.kinds import Choice, OneOf
 from dialogs.intake.questions.common import Lower, label_of, static
@@ -14,6 +16,7 @@ from dialogs.intake.questions.loans import LOANS_SECTION
 from dialogs.intake.vocabulary import NO_WORDS
 from dialogs.reply import Option
 from dialogs.session import Session
+from eligibility.rules import is_able_bodied
 
 SANCTIONS_SECTION: Final = Section(
     "sanctions",
@@ -21,19 +24,21 @@ SANCTIONS_SECTION: Final = Section(
     shown_with=LOANS_SECTION,
 )
 
-NOT_ABLE_STATUSES: Final = frozenset({"pensioner", "student", "military", "ill"})
-"""Statuses that rule out employment measures (so the 6-month question is not asked)."""
-
 
 def may_be_able_bodied(s: Session, i: int = 0) -> bool:
-    """Whether anyone could be offered employment measures (else the 6-month question is moot)."""
+    """Whether the screening may count anyone as able to work (else the 6-month question is
+    moot): `eligibility.rules.is_able_bodied` of each adult as answered, on the day of the latest
+    answer. A long illness makes a person unable to work only when living alone: in a family an
+    ill adult counts as able-bodied (rules §5), and the question is asked."""
+    on = s.answered_on
+    alone = s.adults_count() == 1 and not s.child_ages
     for k in range(s.adults_count()):
-        p = person(s, k)
-        if p.age is not None and p.age < 18:
+        if person(s, k).age is None or on is None:
+            return True  # not known yet: the question stays on the path
+        member = adult_member(s, k)
+        if alone and member.long_illness:
             continue
-        if p.status is None or p.status not in NOT_ABLE_STATUSES:
-            if p.status == "disability" and p.disability in {"group_1", "group_2"}:
-                continue
+        if is_able_bodied(member.model_copy(update={"long_illness": False}), on):
             return True
     return False
 

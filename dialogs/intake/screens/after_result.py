@@ -48,17 +48,32 @@ class AfterResult:
     spellings: Mapping[str, tuple[str, ...]] = field(default_factory=lambda: _SPELLINGS)
 
     def options(self, intake: Intake, s: Session) -> list[Option]:
-        return [
-            Option("book", msg("Book a visit")),
-            Option("change", msg("Change an answer")),
-            Option("restart", msg("Start over")),
-        ]
+        """The booking offer follows the verdict: first for a family that may get TSA (or is
+        close to the line), after "change an answer" for one that is unlikely to."""
+        change = Option("change", msg("Change an answer"))
+        restart_option = Option("restart", msg("Start over"))
+        if _verdict(s) == "not_eligible":
+            return [change, Option("book", msg("Book a visit anyway")), restart_option]
+        return [Option("book", msg("Book a visit")), change, restart_option]
 
     def reply(
         self, intake: Intake, s: Session, today: date, before: tuple[Renderable | None, ...]
     ) -> Reply:
+        verdict = _verdict(s)
+        if verdict == "not_eligible":
+            prompt = msg(
+                "By these figures applying may not be worth the trip, but only the center "
+                "decides: you can still book a visit. What would you like to do next?"
+            )
+        elif verdict == "borderline":
+            prompt = msg(
+                "Close to the line, it is worth applying: book a visit to the center (or the "
+                "akimat). What would you like to do next?"
+            )
+        else:
+            prompt = msg("What would you like to do next?")
         return Reply(
-            text=paragraphs(*before, msg("What would you like to do next?")),
+            text=paragraphs(*before, prompt),
             question=self.id,
             options=tuple(self.options(intake, s)),
         )
@@ -76,10 +91,13 @@ class AfterResult:
         return s, [ask(intake, s, today, self.hint)]
 
 
-SCREEN: Final = AfterResult()
+def _verdict(s: Session) -> str:
+    """The stored result's verdict (`eligible`, `borderline`, `not_eligible`)."""
+    screening = s.screening or {}
+    verdict = screening.get("verdict")
+    if isinstance(verdict, str):
+        return verdict
+    return "eligible" if screening.get("eligible") else "not_eligible"
 
-BOOKING_ELSEWHERE: Final = msg(
-    "Booking a visit works in the Telegram bot. You can also simply come to the "
-    "center (in a village, to the akimat) with your identity card."
-)
-"""What a front end that cannot book yet says when the intake hands over to booking."""
+
+SCREEN: Final = AfterResult()

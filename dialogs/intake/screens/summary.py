@@ -20,7 +20,7 @@ from dialogs.intake.kinds import HINT_CHOICE
 from dialogs.intake.navigation import bump, go
 from dialogs.intake.path import first_in_scope, first_of, first_unanswered
 from dialogs.intake.screens.after_result import show_result, with_next_question
-from dialogs.intake.vocabulary import CONFIRM_WORDS
+from dialogs.intake.vocabulary import CONFIRM_WORDS, SUMMARY_EDIT_WORDS
 from dialogs.reply import Lines, Option, Reply, paragraphs
 from dialogs.session import Session
 
@@ -78,8 +78,10 @@ class Summary:
     id: str = SUMMARY
     hint: Renderable = HINT_CHOICE
     spellings: Mapping[str, tuple[str, ...]] = field(
-        default_factory=lambda: {CONFIRM: CONFIRM_WORDS}
+        default_factory=lambda: {CONFIRM: CONFIRM_WORDS, **SUMMARY_EDIT_WORDS}
     )
+    """Typed words for the options: "all correct", and the sections' "change" options
+    (`изменить доходы`); a section not offered (nothing answered in it) gets the hint."""
 
     def options(self, intake: Intake, s: Session) -> list[Option]:
         options = [Option(CONFIRM, msg("✔ All correct, show the result"))]
@@ -106,7 +108,10 @@ class Summary:
         if value == CONFIRM:
             return _confirm(intake, s, today)
         editing = _item_pressed(intake, s, value)
-        section = next((x for x in intake.sections if x.edit and x.edit.value == value), None)
+        offered = {option.value for option in self.options(intake, s)}
+        section = next(
+            (x for x in intake.sections if x.edit and x.edit.value == value in offered), None
+        )
         if editing is None and section is None:
             return s, [ask(intake, s, today, self.hint)]
         new = bump(s)
