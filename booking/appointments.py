@@ -75,8 +75,11 @@ async def book_slot(
     horizon_days: int = DEFAULT_HORIZON_DAYS,
     reminder_offsets: Sequence[timedelta] = DEFAULT_REMINDER_OFFSETS,
     replacing: int | None = None,
+    share_summary: bool | None = None,
 ) -> Appointment:
-    """Book a seat and queue its reminders; with `replacing`, move that appointment here."""
+    """Book a seat and queue its reminders; with `replacing`, move that appointment here.
+    `share_summary`: the citizen's answer (with its time) whether the center may see the
+    pre-screening summary with it; None when not asked."""
     if not place.active or not is_bookable(
         place, starts_at, now, lead_time=lead_time, horizon_days=horizon_days
     ):
@@ -94,6 +97,8 @@ async def book_slot(
         "language": language,
         "created_at": now,
         "updated_at": now,
+        "share_summary": share_summary,
+        "share_summary_at": None if share_summary is None else now,
     }
     # Core statements on the session's connection: the same transaction, without ORM overhead
     # (booking throughput is bounded by Python time per transaction, not by the database).
@@ -133,10 +138,18 @@ async def book_slot(
 
 
 async def cancel_appointment(
-    db: AsyncSession, chat_id: int, appointment_id: int, now: datetime
+    db: AsyncSession,
+    chat_id: int,
+    appointment_id: int,
+    now: datetime,
+    *,
+    status: str = "cancelled",
 ) -> None:
-    """Cancel the user's booked appointment: its seat is freed, its pending reminders removed."""
-    place_id, starts_at = await _end(db, chat_id, appointment_id, "cancelled", now)
+    """Cancel the user's booked appointment: its seat is freed, its pending reminders removed.
+
+    `status` says who cancelled: the citizen (`cancelled`) or the center (`cancelled_by_staff`).
+    """
+    place_id, starts_at = await _end(db, chat_id, appointment_id, status, now)
     await _release_seat(db, place_id, starts_at)
 
 

@@ -6,6 +6,9 @@ booking, cancelling or confirming one. It answers with plain data (`Place`, `App
 dates and UTC moments) and says a refusal as a word (`Refusal`), so a conversation never sees a
 database session, an ORM row or one of booking's exceptions.
 
+Places of a SAMPLE directory (`Place.is_sample`) are offered only when the settings allow it
+(`BookingSettings.sample_places`: the demo): production never lists, finds or books one.
+
 One service per turn: it works in the caller's transaction (the turn's, committed together with
 the draft and the replies), a booking in a savepoint of its own, so a refused booking leaves
 the rest of the turn intact.
@@ -76,17 +79,28 @@ class BookingService:
     def horizon_days(self) -> int:
         return self.settings.horizon_days
 
+    def _offered(self, place: Place) -> bool:
+        """Whether the place may be offered: active, and not sample data outside a demo."""
+        return place.active and (self.settings.sample_places or not place.is_sample)
+
+    async def _open_places(self, region: str | None = None) -> list[Place]:
+        return [place for place in await active_places(self.db, region) if self._offered(place)]
+
     async def places_in(self, region: str) -> list[Place]:
         """The region's places open for booking, by district."""
-        places = await active_places(self.db, region)
+        places = await self._open_places(region)
         self._places.update((place.id, place) for place in places)
         return places
 
     async def nearest(
         self, latitude: float, longitude: float, count: int
     ) -> list[tuple[Place, float]]:
-        """The `count` active places closest to a point, with their distance in km."""
-        return nearest_places(await active_places(self.db), latitude, longitude, count)
+        """The `count` places open for booking closest to a point, with their distance in km."""
+        return nearest_places(await self._open_places(), latitude, longitude, count)
+
+    async def has_open_places(self) -> bool:
+        """Whether any place at all is open for booking (no directory loaded: none)."""
+        return bool(await self._open_places())
 
     async def place(self, place_id: str) -> Place | None:
         """One place, active or not (an appointment may outlive its place's activity)."""
@@ -133,10 +147,11 @@ class BookingService:
         language: str,
         replacing: int | None,
         now: datetime,
+        share_summary: bool | None = None,
     ) -> AppointmentRecord | Refusal:
         """Book the slot (moving `replacing` there) with its reminders, or say why not."""
         place = await self.place(place_id)
-        if place is None:
+        if place is None or not self._offered(place):
             return "slot_taken"
         try:
             async with self.db.begin_nested():
@@ -152,6 +167,7 @@ class BookingService:
                     horizon_days=self.settings.horizon_days,
                     reminder_offsets=self.settings.reminder_offsets,
                     replacing=replacing,
+                    share_summary=share_summary,
                 )
         except AlreadyBooked:
             return "already_booked"

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import timedelta
 
-from pydantic import Field, model_validator
+from pydantic import AliasChoices, Field, model_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 
@@ -33,6 +33,13 @@ class BookingSettings(BaseSettings):
     workers: int = Field(default=1, ge=1)
     """Messages in flight at once. A crash can repeat at most this many (Telegram has no
     idempotency key), so the default sends one at a time; one worker keeps up with 200/s."""
+    sample_places: bool = Field(
+        default=False,
+        validation_alias=AliasChoices("BOOKING_SAMPLE_PLACES", "DEMO", "KOMEK_DEMO"),
+    )
+    """Offer the places of a SAMPLE directory for booking: a demonstration only (`DEMO=1`, the
+    same switch as the bot's). Off, sample places are never offered, so production never books
+    a citizen at an illustrative address even if the sample file was imported by mistake."""
 
     @model_validator(mode="after")
     def _sends_end_inside_the_lease(self) -> BookingSettings:

@@ -7,7 +7,8 @@ before anything reaches the database, and every reader gets the same typed `Plac
 - `model`: `Place` (hours, lunch, slots, capacity, closed days) and `Directory`;
 - `directory_file`: reading and validating a directory file (refused whole, every problem listed);
 - `repository`: importing a directory into the database, reading places back;
-- `geo`: distances and the places nearest to a point.
+- `geo`: distances and the places nearest to a point;
+- `sample`: the bundled SAMPLE directory for a demonstration, and which kind is loaded.
 """
 
 from booking.places.directory_file import DirectoryError, Problem, load_directory, parse_directory
@@ -30,10 +31,18 @@ from booking.places.repository import (
     import_directory,
     place_from_row,
 )
+from booking.places.sample import (
+    SAMPLE_DIRECTORY,
+    DirectoryStatus,
+    directory_status,
+    load_sample_if_empty,
+)
 
 __all__ = [
+    "SAMPLE_DIRECTORY",
     "Directory",
     "DirectoryError",
+    "DirectoryStatus",
     "District",
     "ImportReport",
     "Language",
@@ -43,12 +52,14 @@ __all__ = [
     "Weekday",
     "active_places",
     "all_places",
+    "directory_status",
     "distance_km",
     "districts",
     "get_place",
     "hhmm",
     "import_directory",
     "load_directory",
+    "load_sample_if_empty",
     "nearest",
     "parse_directory",
     "place_from_row",

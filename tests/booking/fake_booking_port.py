@@ -24,6 +24,8 @@ class FakePlace:
     phone: str = "+77172551001"
     slot_minutes: int = 20
     active: bool = True
+    kind: str = "employment_center"
+    is_sample: bool = False
 
     def localized(self, what: Literal["name", "address", "district"], language: Language) -> str:
         if what == "name":
@@ -73,6 +75,9 @@ class FakeBookingPort:
     async def place(self, place_id: str) -> FakePlace | None:
         return next((p for p in self.places if p.id == place_id), None)
 
+    async def has_open_places(self) -> bool:
+        return any(p.active for p in self.places)
+
     async def free_days(self, place_id: str, now: datetime) -> list[tuple[date, list[datetime]]]:
         return [(day, starts) for day, starts in self.free.get(place_id, []) if starts]
 
@@ -90,6 +95,7 @@ class FakeBookingPort:
         language: str,
         replacing: int | None,
         now: datetime,
+        share_summary: bool | None = None,
     ) -> FakeAppointment | Refusal:
         if self.refuse:
             refusal = self.refuse.pop(0)
@@ -100,7 +106,13 @@ class FakeBookingPort:
         if current is not None and current.id != replacing:
             return "already_booked"
         self.booked.append(
-            {"place": place_id, "at": starts_at, "phone": phone, "language": language}
+            {
+                "place": place_id,
+                "at": starts_at,
+                "phone": phone,
+                "language": language,
+                "share_summary": share_summary,
+            }
         )
         self._take(place_id, starts_at)
         self.next_id += 1
@@ -139,12 +151,16 @@ class FakeCitizen:
     known_region: str | None = None
     consent: bool = True
     items: Sequence[Renderable] | None = None
+    known_settlement: Literal["urban", "rural"] | None = None
 
     def consented(self) -> bool:
         return self.consent
 
     def region(self) -> str | None:
         return self.known_region
+
+    def settlement(self) -> Literal["urban", "rural"] | None:
+        return self.known_settlement
 
     def checklist(self, today: date) -> Sequence[Renderable] | None:
         return self.items

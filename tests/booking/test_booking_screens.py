@@ -156,7 +156,7 @@ async def test_place_day_time_phone_confirm_booked(consent: bool) -> None:
         "other:place",
         "stop:-",
     ]
-    assert days.layout == (2, 1, 1) and days.options[0].label == "ср, 2 декабря"
+    assert days.layout == (1, 1, 1, 1) and days.options[0].label == "среда, 2 декабря"
 
     (times,) = await chat.press("day:2026-12-02")
     assert "среда, 2 декабря" in times.text
@@ -181,12 +181,21 @@ async def test_place_day_time_phone_confirm_booked(consent: bool) -> None:
     thanks, check = await chat.text("8 701 123 45 67")
     assert thanks.ends_request and not thanks.options
     assert "+7 701 123 4567" in check.text and "10:00" in check.text
-    assert chat.buttons() == ["confirm:-", "days:-", "stop:-"]
+    # A citizen with a pre-screening says, by the confirm button pressed, whether the center
+    # may see its summary with the appointment.
+    assert chat.buttons() == ["confirm:share", "confirm:private", "days:-", "stop:-"]
+    assert "Можно ли центру видеть ваши ответы" in check.text
 
-    (summary,) = await chat.press("confirm:-")
+    (summary,) = await chat.press("confirm:share")
     assert chat.current is None  # the draft is dropped
     assert port.booked == [
-        {"place": "A1", "at": slots(DAY1, 10)[0], "phone": "+77011234567", "language": "ru"}
+        {
+            "place": "A1",
+            "at": slots(DAY1, 10)[0],
+            "phone": "+77011234567",
+            "language": "ru",
+            "share_summary": True,
+        }
     ]
     assert "Вы записаны" in summary.text and "• паспорт" in summary.text
     assert "за 24 часа, за 2 часа" in summary.text
@@ -198,7 +207,7 @@ async def test_place_day_time_phone_confirm_booked(consent: bool) -> None:
     event = Calendar.from_ical(document.content).walk("VEVENT")[0]
     assert event.decoded("dtstart").astimezone(UTC) == slots(DAY1, 10)[0]
     assert "паспорт" in str(event["description"])
-    assert document.caption == "Добавьте визит в свой календарь"
+    assert document.caption == "Добавьте приём в календарь"
 
 
 async def test_a_press_on_an_older_screen_says_so_and_asks_the_current_question() -> None:
@@ -293,9 +302,9 @@ async def test_a_location_lists_the_three_nearest_places() -> None:
     await chat.start()
     (nearest,) = await chat.act(LocationShared(latitude=51.128, longitude=71.430))
     assert [o.label for o in nearest.options] == [
-        "1. Esil (ru)",
-        "2. Saryarka (ru)",
-        "3. Baikonur (ru)",
+        "1. district of Esil (ru)",
+        "2. district of Saryarka (ru)",
+        "3. district of Baikonur (ru)",
         "Прервать запись",
     ]
     assert "≈ 5 км" in nearest.text
@@ -330,3 +339,33 @@ async def test_every_screen_renders_in_both_languages(lang: Language) -> None:
     seen += await chat.act(ShowAppointment())
     assert all(reply.text or reply.attachments for reply in seen)
     assert not any("{" in reply.text for reply in seen)
+
+
+async def test_without_a_pre_screening_nothing_is_asked_about_sharing() -> None:
+    port = make_port()
+    chat = Chat(port, FakeCitizen("KZ-71", items=None))
+    await chat.start()
+    await chat.press("place:0")
+    await chat.press("day:2026-12-02")
+    await chat.press(chat.first("time"))
+    _thanks, check = await chat.text("8 701 123 45 67")
+    assert chat.buttons() == ["confirm:-", "days:-", "stop:-"]
+    assert "Можно ли центру видеть" not in check.text
+    await chat.press("confirm:-")
+    assert port.booked[0]["share_summary"] is None
+
+
+async def test_a_plain_confirm_does_not_book_when_sharing_must_be_answered() -> None:
+    """An old "Confirm" (no sharing answer) from before a screening: asked again, not booked."""
+    port = make_port()
+    chat = Chat(port, FakeCitizen("KZ-71", items=[Verbatim("• паспорт")]))
+    await chat.start()
+    await chat.press("place:0")
+    await chat.press("day:2026-12-02")
+    await chat.press(chat.first("time"))
+    await chat.text("8 701 123 45 67")
+    await chat.press("confirm:-")
+    assert port.booked == []
+    assert chat.buttons() == ["confirm:share", "confirm:private", "days:-", "stop:-"]
+    await chat.press("confirm:private")
+    assert port.booked[0]["share_summary"] is False

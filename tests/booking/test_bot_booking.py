@@ -11,7 +11,7 @@ import pytest
 from icalendar import Calendar
 from sqlalchemy import func, select
 
-from booking.places import import_directory, load_directory
+from booking.places import Directory, import_directory, load_directory
 from booking.slots import local_day
 from bot.app import Application
 from komek_testing.fake_telegram import FakeTelegram, FakeUser, SentMessage
@@ -43,7 +43,9 @@ WORDS = {
 @pytest.fixture
 async def app(fake: FakeTelegram, database_url: str) -> AsyncIterator[Application]:
     engine = create_engine(database_url)
-    await import_directory(engine, load_directory(SAMPLE))
+    sample = load_directory(SAMPLE)  # imported as an official directory: production books
+    official = [place.model_copy(update={"is_sample": False}) for place in sample.places]
+    await import_directory(engine, Directory(sample=False, places=tuple(official)))
     await engine.dispose()
     async with running_bot(fake, database_url) as application:
         yield application
@@ -137,6 +139,9 @@ async def test_book_after_the_result_with_the_contact_button(
         booked = (await db.scalars(select(Appointment))).one()
         assert booked.status == "booked" and booked.phone == "+77011234567"
         assert booked.language == language
+        # The first confirm button shares the pre-screening summary with the center, and says so.
+        assert button_with(confirm, "confirm").startswith("!bk:confirm:share")
+        assert booked.share_summary is True and booked.share_summary_at is not None
         assert event.decoded("dtstart").astimezone(UTC) == booked.starts_at
         assert (await db.scalar(select(func.count()).select_from(Reminder)) or 0) >= 1
 
