@@ -60,15 +60,30 @@ class ClaimedReminder:
 
 
 async def claim_due(
-    db: AsyncSession, *, sender_id: str, now: datetime, lease: timedelta, limit: int
+    db: AsyncSession,
+    *,
+    sender_id: str,
+    now: datetime,
+    lease: timedelta,
+    limit: int,
+    channel: str = "telegram",
 ) -> list[ClaimedReminder]:
-    """Claim up to `limit` due rows for `lease`; commit right after so the claim is visible."""
+    """Claim up to `limit` due rows for `lease`; commit right after so the claim is visible.
+
+    Only reminders of users of `channel` (`users.channel`): each front end's sender delivers
+    its own users' reminders (Telegram's never takes a WhatsApp user's, and the reverse)."""
+    of_channel = (
+        select(User.chat_id)
+        .where(User.chat_id == Reminder.chat_id, User.channel == channel)
+        .exists()
+    )
     due = (
         select(Reminder.id)
         .where(
             Reminder.status == "pending",
             Reminder.next_attempt_at <= now,
             or_(Reminder.claimed_until.is_(None), Reminder.claimed_until < now),
+            of_channel,
         )
         .order_by(Reminder.next_attempt_at, Reminder.id)
         .limit(limit)

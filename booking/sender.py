@@ -2,7 +2,10 @@
 
 Transport-free and text-free: the bot hands in a `Transport` (bot/reminders.py wraps
 aiogram) that words one `booking.notifications.ReminderDue` in the user's language, sends it
-and translates Telegram's answers into the exceptions below.
+and translates Telegram's answers into the exceptions below. WhatsApp's transport
+(whatsapp/reminders.py) sends a template message outside the 24-hour window and maps the
+Cloud API's error codes onto the same exceptions; each sender claims only its own channel's
+reminders (`channel`, matched against `users.channel`).
 Pacing: one global schedule (`send_rate` messages a second, default 25, under Telegram's ~30)
 and at most one message a second per chat. A flood wait (429) pauses every worker for
 `retry_after` and puts the row back for then; server errors (5xx, network) put it back with
@@ -158,7 +161,10 @@ class ReminderSender:
         clock: Clock = utc_now,
         sender_id: str | None = None,
         on_sent: Callable[[int], Awaitable[None]] | None = None,
+        channel: str = "telegram",
     ) -> None:
+        self.channel = channel
+        """Whose reminders this sender claims (`users.channel`): its transport's users."""
         self.sessionmaker = sessionmaker
         self.transport = transport
         self.settings = settings or BookingSettings()
@@ -316,7 +322,12 @@ class ReminderSender:
         lease = timedelta(seconds=self.settings.lease_seconds)
         async with self.sessionmaker() as db, db.begin():
             return await outbox.claim_due(
-                db, sender_id=self.sender_id, now=self.clock(), lease=lease, limit=self.batch_limit
+                db,
+                sender_id=self.sender_id,
+                now=self.clock(),
+                lease=lease,
+                limit=self.batch_limit,
+                channel=self.channel,
             )
 
     async def run_once(self) -> int:

@@ -18,7 +18,14 @@ from typing import Any, TypeVar
 from urllib.parse import urlsplit
 
 from dotenv import dotenv_values
-from pydantic import Field, SecretStr, ValidationError, field_validator, model_validator
+from pydantic import (
+    AliasChoices,
+    Field,
+    SecretStr,
+    ValidationError,
+    field_validator,
+    model_validator,
+)
 from pydantic_settings import BaseSettings, SettingsConfigDict, SettingsError
 from sqlalchemy.engine import make_url
 
@@ -35,7 +42,9 @@ class Settings(BaseSettings):
     server of the tests). `WEBHOOK_URL` switches from long polling to webhook mode.
     """
 
-    model_config = SettingsConfigDict(env_file=".env", env_file_encoding="utf-8", extra="ignore")
+    model_config = SettingsConfigDict(
+        env_file=".env", env_file_encoding="utf-8", extra="ignore", populate_by_name=True
+    )
 
     bot_token: SecretStr | None = None
     bot_api_base_url: str | None = None
@@ -56,10 +65,26 @@ class Settings(BaseSettings):
     """Updates handled at once (0: no limit); see bot.polling.UpdateRunner."""
     speedups: bool = True
     """The performance tricks of bot.speedups, all on or all off (SPEEDUPS=off)."""
+    demo: bool = Field(default=False, validation_alias=AliasChoices("DEMO", "KOMEK_DEMO"))
+    """A demonstration (DEMO=1): an EMPTY database gets the bundled SAMPLE directory of places
+    and booking offers them, every one marked as sample data. Never for real citizens. The
+    terminal without a BOT_TOKEN is always a demonstration."""
+    console_files_dir: Path = Path(".")
+    """Where the terminal writes the files the bot would send (the visit's calendar file)."""
     worker_id: str = Field(default_factory=socket.gethostname, min_length=1, max_length=64)
     """Who claims replies in the outbox (bot.delivery): stable across restarts of one process
     slot, so a restarted bot takes its own unsent replies back at once; give each of several
     workers on one host its own (WORKER_ID)."""
+    redis_url: SecretStr | None = None
+    """Several workers: per-chat locks shared in Redis (bot.redis_isolation); unset, one
+    process's own locks. A secret: the URL may carry a password."""
+    reply_lease_seconds: float = Field(default=60.0, ge=2.0)
+    """How long a worker's claim on its unsent replies lasts without renewal: the longest a
+    dead worker's replies wait before another worker delivers them (bot.delivery)."""
+    log_format: typing.Literal["text", "json"] = "text"
+    """`json`: one JSON object per line through structlog (bot.logs), for a log collector."""
+    shutdown_seconds: float = Field(default=20.0, ge=0)
+    """On SIGTERM: how long turns in flight and replies queued may take to finish."""
 
     @field_validator("database_url")
     @classmethod
@@ -90,6 +115,11 @@ class Settings(BaseSettings):
     @property
     def token(self) -> str | None:
         return self.bot_token.get_secret_value() if self.bot_token else None
+
+    @property
+    def terminal_demo(self) -> bool:
+        """Whether the terminal conversation is a demonstration: without a token, or DEMO=1."""
+        return self.demo or self.token is None
 
 
 class ConfigurationError(Exception):

@@ -22,6 +22,13 @@ commit `ReplyDelivery` sends those rows, chat by chat, each chat in its own task
 Rows are claimed by this worker (`worker_id`, stable across restarts of one process slot) with
 a lease that a heartbeat renews; a restarted worker takes its own unsent rows back at once,
 and rows of a worker that never came back are taken by any other once their lease ran out.
+
+Several workers (`across_workers`): a chat's turns may run on different workers, so a turn
+that stores replies while older ones of its chat are still unsent elsewhere (being sent by
+another worker, or left by a dead one) marks its own to wait: they go out only once those are
+marked sent, or taken over here when their lease ran out (and checked before a repeat, as
+above). Without this, a dead worker's reply taken over later would arrive after the chat had
+moved on: out of order, and sent twice if it had in fact arrived.
 """
 
 from __future__ import annotations
@@ -83,6 +90,9 @@ NOT_MODIFIED: Final = "message is not modified"
 CANNOT_EDIT: Final = "message can't be edited"
 NOT_FOUND: Final = "message to edit not found"
 
+ORDER_POLL_SECONDS: Final = (0.1, 0.4)
+"""How often a reply waiting for older ones at another worker looks again (first, at most):
+the other worker's "sent" mark is usually a moment away, and a person reads for seconds."""
 EPHEMERAL_ORDER: Final = 2**62
 """Unstored calls go after every stored row of the chat that is already queued."""
 
@@ -100,6 +110,10 @@ class Pending:
     created: float = field(default_factory=time.monotonic, compare=False)
     in_doubt: bool = field(default=False, compare=False)
     """Telegram may already have made this call (a broken answer, or a previous life)."""
+    after_others: bool = field(default=False, compare=False)
+    """Older replies of the chat were unsent at another worker when this one was stored."""
+    turn: int = field(default=0, compare=False)
+    """The first row id of the turn that stored it (its turn's replies share it)."""
 
 
 class TurnReplies:
@@ -153,8 +167,10 @@ class ReplyDelivery:
         lease: timedelta = timedelta(seconds=60),
         give_up_after: float = 3600.0,
         send_timeout: int = 30,
+        across_workers: bool = False,
     ) -> None:
         self.bot = bot
+        self.across_workers = across_workers
         self.engine = engine
         self.worker_id = worker_id
         self.gate = gate
@@ -183,6 +199,9 @@ class ReplyDelivery:
         connection = await db.connection()
         statement = insert(OUTBOX).returning(OUTBOX.c.id, sort_by_parameter_order=True)
         ids = list((await connection.execute(statement, rows)).scalars())
+        behind = self.across_workers and bool(
+            await connection.scalar(_older_elsewhere(replies.chat_id, min(ids), self.worker_id))
+        )
         return [
             Pending(
                 order=row_id,
@@ -191,6 +210,8 @@ class ReplyDelivery:
                 row_id=row_id,
                 or_send=or_send,
                 after_message_id=replies.after_message_id,
+                after_others=behind,
+                turn=ids[0],
             )
             for row_id, (call, or_send) in zip(ids, replies.calls, strict=True)
         ]
@@ -222,6 +243,13 @@ class ReplyDelivery:
         try:
             while queue:
                 item = heapq.heappop(queue)
+                if item.after_others:
+                    if await self._older_taken_over(item):
+                        heapq.heappush(queue, item)  # the older ones, now queued here, go first
+                        continue
+                    for later in queue:  # the rest of its turn: nothing older elsewhere
+                        if later.turn == item.turn:
+                            later.after_others = False
                 try:
                     blocked = await self._deliver(item)
                 except Exception as error:  # one bad row must not stop the chat's others
@@ -239,6 +267,27 @@ class ReplyDelivery:
             del self.tasks[chat_id]
             if not self.tasks:
                 self._idle.set()
+
+    async def _older_taken_over(self, item: Pending) -> bool:
+        """Wait while older replies of the chat are unsent at another worker; True once some
+        were taken over here (their lease ran out), False when none are left elsewhere."""
+        assert item.row_id is not None
+        query = select(OUTBOX.c.id, OUTBOX.c.claimed_until).where(
+            _older_elsewhere_clause(item.chat_id, item.row_id, self.worker_id)
+        )
+        pause = ORDER_POLL_SECONDS[0]
+        while True:
+            async with self.engine.connect() as connection:
+                older = (await connection.execute(query)).all()
+            if not older:
+                item.after_others = False
+                return False
+            now = utc_now()
+            expired = any(row.claimed_until is None or row.claimed_until < now for row in older)
+            if expired and await self.reclaim(own=False):
+                return True
+            await asyncio.sleep(pause)
+            pause = min(pause * 2, ORDER_POLL_SECONDS[1])
 
     async def _deliver(self, item: Pending) -> bool:
         """Make the call until it has an outcome; True if the user has blocked the bot."""
@@ -542,6 +591,22 @@ class ReplyDelivery:
         await asyncio.gather(*self.tasks.values(), return_exceptions=True)
         with contextlib.suppress(Exception):
             await self.release()
+
+
+def _older_elsewhere_clause(chat_id: int, row_id: int, worker_id: str) -> Any:
+    """Unsent rows of the chat older than `row_id` that another worker claims (or nobody)."""
+    return (
+        (OUTBOX.c.chat_id == chat_id)
+        & (OUTBOX.c.id < row_id)
+        & OUTBOX.c.sent_at.is_(None)
+        & or_(OUTBOX.c.claimed_by.is_(None), OUTBOX.c.claimed_by != worker_id)
+    )
+
+
+def _older_elsewhere(chat_id: int, row_id: int, worker_id: str) -> Any:
+    return select(
+        select(OUTBOX.c.id).where(_older_elsewhere_clause(chat_id, row_id, worker_id)).exists()
+    )
 
 
 def _error_code(error: Exception) -> str:

@@ -10,6 +10,7 @@ import asyncio
 
 from aiogram import Bot, Dispatcher
 from aiogram.client.telegram import PRODUCTION, TelegramAPIServer
+from aiogram.fsm.storage.base import BaseEventIsolation
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from bot.config import Settings
@@ -44,11 +45,14 @@ def create_dispatcher(
     settings: Settings,
     delivery: ReplyDelivery,
     gate: asyncio.Lock | None,
+    isolation: BaseEventIsolation | None = None,
 ) -> Dispatcher:
+    """`isolation`: where a chat's lock lives (bot.redis_isolation across workers); None, in
+    this process."""
     dispatcher = Dispatcher(
         disable_fsm=True, sessionmaker=sessionmaker, settings=settings, delivery=delivery
     )
-    dispatcher.update.outer_middleware(ChatOrderMiddleware())
+    dispatcher.update.outer_middleware(ChatOrderMiddleware(isolation))
     dispatcher.update.outer_middleware(DatabaseMiddleware(sessionmaker, delivery, gate))
     dispatcher.update.outer_middleware(UserMiddleware())
     dispatcher.update.outer_middleware(LocaleMiddleware())

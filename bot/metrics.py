@@ -4,8 +4,12 @@ Counters and histograms are updated where things happen (updates and turns in bo
 conflicts and database retries in bot.middlewares, sends in bot.delivery, screenings in
 bot.turn); the queue gauges are sampled from the database every `SAMPLE_SECONDS` by
 `sample_queues`. `/metrics`, `/healthz` (the process answers) and `/readyz` (the database
-answers) are served on the webhook port (bot.webhook). No label carries personal data: types,
-verdicts, error codes and statuses only.
+answers, and Redis when the bot uses it: `ready`) are served on the webhook port
+(bot.webhook). No label carries personal data: types, verdicts, error codes and statuses only.
+
+Each worker process has its own registry and its own port: Prometheus scrapes every worker
+(docs/operations.md), and sums across them; the queue gauges, read from the shared database,
+are the same on every worker (take their max, not their sum).
 """
 
 from __future__ import annotations
@@ -16,7 +20,10 @@ from datetime import datetime
 from typing import Final
 
 from prometheus_client import Counter, Gauge, Histogram
+from redis.asyncio import Redis
+from redis.exceptions import RedisError
 from sqlalchemy import func, select, text
+from sqlalchemy.exc import DBAPIError
 from sqlalchemy.ext.asyncio import AsyncEngine
 
 from storage.base import utc_now
@@ -54,16 +61,49 @@ REMINDER_QUEUE_AGE: Final = Gauge(
 )
 APPOINTMENTS: Final = Gauge("komek_appointments", "Appointments, by status", ["status"])
 REMINDERS_SENT: Final = Gauge("komek_reminders_sent", "Reminders sent so far")
+ISOLATION_FALLBACKS: Final = Counter(
+    "komek_isolation_fallbacks_total",
+    "Turns run under the process's own chat lock because Redis could not be reached",
+)
+SHUTTING_DOWN: Final = Gauge(
+    "komek_shutting_down", "1 once the worker stopped taking updates (SIGTERM), else 0"
+)
 
 
-async def ready(engine: AsyncEngine, timeout: float = 2.0) -> bool:
-    """The database answers a trivial query within `timeout`."""
+async def ready(engine: AsyncEngine, redis: Redis | None = None, timeout: float = 2.0) -> bool:
+    """The database (and Redis, when given) answer within `timeout`: what `/readyz` says.
+
+    Checked afresh on every call, so readiness comes back by itself when the database does."""
+    database = await database_ready(engine, timeout)
+    shared = await redis_ready(redis, timeout) if redis is not None else True
+    return database and shared
+
+
+async def database_ready(engine: AsyncEngine, timeout: float = 2.0) -> bool:
+    """The database answers a trivial query within `timeout`. A pooled connection found dead
+    (the server restarted meanwhile) is dropped with the pool and one fresh try is made."""
+    for attempt in range(2):
+        try:
+            async with asyncio.timeout(timeout), engine.connect() as connection:
+                await connection.execute(text("SELECT 1"))
+            return True
+        except DBAPIError as error:
+            if attempt == 0 and error.connection_invalidated:
+                continue
+            log.warning("not ready: the database did not answer (%s)", type(error).__name__)
+        except Exception as error:
+            log.warning("not ready: the database did not answer (%s)", type(error).__name__)
+        return False
+    return False
+
+
+async def redis_ready(redis: Redis, timeout: float = 2.0) -> bool:
+    """Redis answers PING within `timeout`."""
     try:
-        async with asyncio.timeout(timeout), engine.connect() as connection:
-            await connection.execute(text("SELECT 1"))
-        return True
-    except Exception as error:
-        log.warning("not ready: the database did not answer (%s)", type(error).__name__)
+        async with asyncio.timeout(timeout):
+            return bool(await redis.ping())
+    except (RedisError, OSError, TimeoutError) as error:
+        log.warning("not ready: redis did not answer (%s)", type(error).__name__)
         return False
 
 

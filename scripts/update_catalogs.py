@@ -45,6 +45,7 @@ class Domain:
     name: str
     sources: tuple[str, ...]  # folders or files, relative to the repository root
     exclude: tuple[str, ...] = ()  # folders or files inside the sources that belong elsewhere
+    templates: tuple[str, ...] = ()  # folders of Jinja2 templates (`_("…")`, `n_("…", "…", n)`)
 
 
 DOMAINS: Final = (
@@ -52,7 +53,12 @@ DOMAINS: Final = (
     Domain("bot", ("bot",), exclude=("bot/console.py",)),
     # The booking conversation's texts (booking/ itself has none: it is domain and storage).
     Domain("booking", ("dialogs/booking",)),
+    # The staff web: its Python texts and its page templates.
+    Domain("staff", ("staff",), templates=("staff/templates",)),
+    # The WhatsApp front end's own texts (its limits: list button, "More…", typed numbers).
+    Domain("whatsapp", ("whatsapp",)),
 )
+TEMPLATE_KEYWORDS: Final = {"_": None, "n_": (1, 2)}
 
 
 def source_files(domain: Domain) -> Iterator[Path]:
@@ -83,6 +89,19 @@ def extract(domain: Domain) -> Catalog:
                     auto_comments=_merge(existing.auto_comments, comments),
                 )
             else:
+                template.add(message, locations=locations, auto_comments=list(comments))
+    for folder in domain.templates:
+        for file in sorted((ROOT / folder).rglob("*.html")):
+            relative = file.relative_to(ROOT).as_posix()
+            for _lineno, message, comments, _context in extract_from_file(
+                "jinja2.ext:babel_extract",
+                file,
+                keywords=TEMPLATE_KEYWORDS,
+                comment_tags=COMMENT_TAGS,
+                strip_comment_tags=True,
+            ):
+                existing = template.get(message if isinstance(message, str) else message[0])
+                locations = [*(existing.locations if existing else []), (relative, None)]
                 template.add(message, locations=locations, auto_comments=list(comments))
     for entry in template:
         if entry.id:

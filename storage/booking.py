@@ -17,6 +17,7 @@ from datetime import datetime
 
 from sqlalchemy import (
     BigInteger,
+    Boolean,
     CheckConstraint,
     ForeignKey,
     Index,
@@ -30,7 +31,17 @@ from sqlalchemy.orm import Mapped, mapped_column
 
 from storage.base import Base, UtcDateTime, utc_now
 
-APPOINTMENT_STATUSES = ("booked", "cancelled", "rescheduled", "past")
+APPOINTMENT_STATUSES = (
+    "booked",
+    "cancelled",
+    "rescheduled",
+    "past",
+    # set by the staff web (staff/): what happened, and a cancellation by the center
+    "attended",
+    "no_show",
+    "cancelled_by_staff",
+)
+STATUS_CHECK = "status IN ({})".format(", ".join(f"'{s}'" for s in APPOINTMENT_STATUSES))
 REMINDER_STATUSES = ("pending", "sent", "expired", "cancelled")
 
 
@@ -39,9 +50,7 @@ class Appointment(Base):
 
     __tablename__ = "appointments"
     __table_args__ = (
-        CheckConstraint(
-            "status IN ('booked', 'cancelled', 'rescheduled', 'past')", name="status_known"
-        ),
+        CheckConstraint(STATUS_CHECK, name="status_known"),
         Index(
             "uq_appointments_one_booked_per_chat",
             "chat_id",
@@ -58,12 +67,16 @@ class Appointment(Base):
     )
     place_id: Mapped[str] = mapped_column(String(64), ForeignKey("places.id"))
     starts_at: Mapped[datetime] = mapped_column(UtcDateTime)
-    status: Mapped[str] = mapped_column(String(16), default="booked")
+    status: Mapped[str] = mapped_column(String(20), default="booked")
     phone: Mapped[str | None] = mapped_column(String(20))
     language: Mapped[str] = mapped_column(String(2))
     created_at: Mapped[datetime] = mapped_column(UtcDateTime, default=utc_now)
     updated_at: Mapped[datetime] = mapped_column(UtcDateTime, default=utc_now)
     confirmed_at: Mapped[datetime | None] = mapped_column(UtcDateTime)
+    share_summary: Mapped[bool | None] = mapped_column(Boolean)
+    """The citizen's answer to "may the center see your pre-screening summary?" (None: not
+    asked); the staff day page shows the summary only when True."""
+    share_summary_at: Mapped[datetime | None] = mapped_column(UtcDateTime)
 
 
 class SlotCounter(Base):

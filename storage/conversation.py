@@ -18,13 +18,22 @@ from sqlalchemy.orm import Mapped, mapped_column
 
 from storage.base import Base, UtcDateTime, utc_now
 
+CHANNELS = ("telegram", "whatsapp")
+
 
 class User(Base):
-    """One Telegram private chat; consent is recorded with the time and the text's version."""
+    """One Telegram private chat, or one WhatsApp number (`channel`); consent is recorded with
+    the time and the text's version.
+
+    A WhatsApp user's `chat_id` is a number of our own, at least `storage.whatsapp.ID_BASE`
+    (never a Telegram id), and `wa_id` the number WhatsApp knows them by: it goes with the row.
+    """
 
     __tablename__ = "users"
 
     chat_id: Mapped[int] = mapped_column(BigInteger, primary_key=True, autoincrement=False)
+    channel: Mapped[str] = mapped_column(String(8), default="telegram", server_default="telegram")
+    wa_id: Mapped[str | None] = mapped_column(String(32), unique=True, index=True)
     language: Mapped[str | None] = mapped_column(String(2))
     consent_at: Mapped[datetime | None] = mapped_column(UtcDateTime)
     consent_version: Mapped[str | None] = mapped_column(String(32))

@@ -62,8 +62,8 @@ from storage.base import Base
 
 log = logging.getLogger(__name__)
 
-PERSONAL_TABLES_WITHOUT_USER_KEY = ("reply_outbox",)
-"""Tables with personal data that do not hang off `users` (message texts of the outbox)."""
+PERSONAL_TABLES_WITHOUT_USER_KEY = ("reply_outbox", "whatsapp_outbox")
+"""Tables with personal data that do not hang off `users` (message texts of the outboxes)."""
 
 LOCK_TIMEOUT = "2s"
 """How long VACUUM FULL may wait for its lock on one table before the run gives up."""

@@ -3,11 +3,13 @@
 Each room keeps its tables in its own module: `storage/conversation.py` (the bot's users,
 sessions, screenings, processed updates), `storage/replies.py` (the outbox of replies to send),
 `storage/places.py` (the directory of places to apply), `storage/booking.py` (appointments,
-slot counters, the reminder outbox, booking drafts).
+slot counters, the reminder outbox, booking drafts), `storage/staff.py` (the staff web's
+accounts, login attempts, audit log and calendar feeds), `storage/whatsapp.py` (the WhatsApp
+front end's id counter, processed messages, per-chat state, reply outbox and status callbacks).
 """
 
 from __future__ import annotations
 
-from storage import booking, conversation, places, replies
+from storage import booking, conversation, places, replies, staff, whatsapp
 
-__all__ = ["booking", "conversation", "places", "replies"]
+__all__ = ["booking", "conversation", "places", "replies", "staff", "whatsapp"]

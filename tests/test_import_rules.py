@@ -7,6 +7,8 @@ under `if TYPE_CHECKING:` and relative ones included.
   `storage/` (the booking conversation reaches the domain through its port only).
 - `eligibility/` stands alone: no other room.
 - `storage/` (the tables) serves the rooms and imports none of them.
+- `whatsapp/` (the WhatsApp front end) may use dialogs, booking, storage, common and bot's
+  reusable helpers; nothing imports it (but its tests), not even the test tooling.
 - No import cycle between top-level packages (a function-local import hides one from Python
   at import time, not from this test).
 """
@@ -22,7 +24,7 @@ from pathlib import Path
 import pytest
 
 ROOT = Path(__file__).resolve().parent.parent
-ROOMS = ("booking", "bot", "common", "dialogs", "eligibility", "storage")
+ROOMS = ("booking", "bot", "common", "dialogs", "eligibility", "storage", "whatsapp")
 TOP_LEVEL = (*ROOMS, "komek_testing", "benchmarks", "scripts", "tests")
 
 FORBIDDEN = {
@@ -31,8 +33,21 @@ FORBIDDEN = {
     "eligibility": {"booking", "bot", "dialogs", "storage"},
     "storage": {"booking", "bot", "dialogs"},
     "common": {"booking", "bot", "dialogs", "eligibility", "storage", "aiogram"},
-    "komek_testing": {"tests"},
+    "komek_testing": {"tests", "whatsapp"},
+    "whatsapp": {"eligibility", "staff", "tests", "komek_testing"},
 }
+
+
+def test_nothing_imports_the_whatsapp_front_end_but_its_tests() -> None:
+    importers = [
+        where
+        for package, targets in graph().items()
+        if package not in ("whatsapp", "tests")
+        for where in targets.get("whatsapp", [])
+    ]
+    assert not importers, "only whatsapp/ and its tests may import whatsapp:\n" + "\n".join(
+        importers
+    )
 
 
 def modules(package: str) -> Iterator[Path]:

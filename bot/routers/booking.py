@@ -17,7 +17,7 @@ import logging
 from collections.abc import Sequence
 from datetime import date, datetime
 from functools import cache, cached_property
-from typing import Any, Final
+from typing import Any, Final, Literal
 
 from aiogram import F, Router
 from aiogram.dispatcher.event.bases import SkipHandler
@@ -90,6 +90,9 @@ class IntakeAnswers:
 
     def region(self) -> str | None:
         return self.intake.region()
+
+    def settlement(self) -> Literal["urban", "rural"] | None:
+        return self.intake.settlement()
 
     def checklist(self, today: date) -> Sequence[Renderable] | None:
         return self.intake.checklist(today)

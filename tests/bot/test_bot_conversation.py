@@ -11,7 +11,7 @@ from komek_testing.players import Player, current_question, label_for
 from storage.conversation import Conversation, Screening, User
 
 GREETING = {"kk": "Сәлеметсіз бе", "ru": "Здравствуйте"}
-RESULT_WORDS = {"kk": "ӘАК", "ru": "АСП"}
+RESULT_WORDS = {"kk": "АӘК", "ru": "АСП"}
 
 
 @pytest.mark.parametrize("language", ["kk", "ru"])

@@ -165,3 +165,33 @@ async def _acknowledged(fake: FakeTelegram) -> bool:
 
 async def _nothing_unsent(database_url: str) -> bool:
     return await count(database_url, UNSENT) == 0
+
+
+async def test_sigterm_finishes_the_turns_and_replies_in_flight_then_exits(
+    fake: FakeTelegram, database_url: str, tmp_path: Path
+) -> None:
+    """Graceful shutdown: SIGTERM while answers are on the wire. The process stops taking new
+    updates, finishes its turns and sends their replies, and exits cleanly: nothing is left to a
+    restart (none is made here)."""
+    users = [fake.user(9500 + n, language_code="ru") for n in range(USERS)]
+    process = start_bot(fake, database_url, tmp_path, SHUTDOWN_SECONDS="20")
+    try:
+        slow_down(fake, 1.0)  # every reply takes a second: they are in flight at the signal
+        for user in users:
+            await user.send_command("/start")
+        await eventually(lambda: _claimed(database_url, USERS), timeout=30)
+        assert await count(database_url, UNSENT) > 0, "the signal came while replies were unsent"
+        process.send_signal(signal.SIGTERM)
+        code = await asyncio.to_thread(process.wait, 40)
+    finally:
+        if process.poll() is None:
+            process.kill()
+            process.wait(timeout=10)
+    assert code == 0
+    assert await count(database_url, UNSENT) == 0
+    assert _all_have_now(fake, users, 1)
+    assert_once_each(fake, users)
+
+
+def _all_have_now(fake: FakeTelegram, users: list[FakeUser], n: int) -> bool:
+    return all(len(created_texts(fake, user)) >= n for user in users)

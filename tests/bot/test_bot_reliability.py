@@ -120,7 +120,7 @@ async def test_an_old_button_gets_a_toast_and_the_current_question(
         ("sticker", "понимаю только текст"),
         ("photo", "понимаю только текст"),
         ("voice", "понимаю только текст"),
-        ("edit", "Исправленные сообщения"),
+        ("edit", "Изменённые сообщения"),
     ],
 )
 async def test_what_the_dialog_cannot_read_gets_a_hint_and_the_question_again(
