@@ -1,11 +1,19 @@
 """What the citizen is told when the center cancels or moves their visit, or closes that day.
 
-Worded here, in the citizen's language (their chosen one, else the one they booked in), and
-queued in the bot's reply outbox (`storage.replies`) in the same transaction as the change:
-committed together, so the citizen is told exactly when the change is real. The bot's reply
-delivery (bot/delivery.py) takes unclaimed rows on its periodic sweep and sends them in the
-chat's order, with its retries, flood waits and once-only check. Plain text, no buttons: the
-citizen books again with /book.
+Queued in the same transaction as the change: committed together, so the citizen is told
+exactly when the change is real. How it travels depends on the citizen's channel
+(`users.channel`):
+
+- Telegram: worded here, in the citizen's language (their chosen one, else the one they booked
+  in), into the bot's reply outbox (`storage.replies`); the bot's reply delivery
+  (bot/delivery.py) takes unclaimed rows on its periodic sweep and sends them in the chat's
+  order, with its retries, flood waits and once-only check.
+- any other channel (WhatsApp): a row of `citizen_notices` (booking.notice_outbox), which that
+  channel's front end words and sends within its own rules (WhatsApp: a text within 24 hours of
+  the citizen's last message, an approved template after; whatsapp/notices.py).
+
+The wording is shared by both (dialogs/booking/notices.py). Plain text, no buttons: the citizen
+books again with /book.
 """
 
 from __future__ import annotations
@@ -16,45 +24,22 @@ import orjson
 from sqlalchemy import insert
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from booking import notice_outbox
 from booking.places import Place
 from booking.staff_actions import CitizenNotice
 from common.i18n import Language
-from common.text import LocalTime, Message, Verbatim, msg
+from common.text import Message
+from dialogs.booking.notices import WHEN, notice_text
 from storage.replies import OutgoingReply
 
-WHEN = "d MMMM y, HH:mm"
+__all__ = ["WHEN", "language", "queue", "wording"]
+
+TELEGRAM = "telegram"
 
 
 def wording(notice: CitizenNotice, place: Place) -> Message:
     """The notice as one translatable message."""
-    name = Verbatim(place.name_kk) if notice.language == "kk" else Verbatim(place.name_ru)
-    phone = Verbatim(place.phone)
-    when = LocalTime(notice.starts_at, fmt=WHEN)
-    if notice.kind == "moved" and notice.new_starts_at is not None:
-        return msg(
-            "The center has moved your visit to {place} from {old} to {new}. Reminders will "
-            "come before the new time. If it does not suit you, send /my_appointment to "
-            "choose another time or cancel. Questions: {phone}.",
-            place=name,
-            old=when,
-            new=LocalTime(notice.new_starts_at, fmt=WHEN),
-            phone=phone,
-        )
-    if notice.kind == "closed":
-        return msg(
-            "{place} is closed on the day of your visit ({old}), so the visit is cancelled. "
-            "We apologise. Please choose another day: send /book. Questions: {phone}.",
-            place=name,
-            old=when,
-            phone=phone,
-        )
-    return msg(
-        "The center has cancelled your visit to {place} on {old}. We apologise. To choose "
-        "another time, send /book. Questions: {phone}.",
-        place=name,
-        old=when,
-        phone=phone,
-    )
+    return notice_text(notice.kind, place, notice.starts_at, notice.new_starts_at)
 
 
 def language(notice: CitizenNotice) -> Language:
@@ -64,7 +49,12 @@ def language(notice: CitizenNotice) -> Language:
 async def queue(
     db: AsyncSession, notices: list[CitizenNotice], places: dict[str, Place], now: datetime
 ) -> int:
-    """Write the notices into the reply outbox (unclaimed: any bot worker delivers them)."""
+    """Queue the notices for their citizens' front ends (see the module docstring): Telegram
+    ones into the reply outbox (unclaimed: any bot worker delivers them), others into
+    `citizen_notices`. How many were queued."""
+    channels = await notice_outbox.channels_of(db, [notice.chat_id for notice in notices])
+    telegram = [n for n in notices if channels.get(n.chat_id, TELEGRAM) == TELEGRAM]
+    elsewhere = [n for n in notices if channels.get(n.chat_id, TELEGRAM) != TELEGRAM]
     rows = [
         {
             "chat_id": notice.chat_id,
@@ -82,8 +72,8 @@ async def queue(
             "claimed_until": None,
             "attempts": 0,
         }
-        for notice in notices
+        for notice in telegram
     ]
     if rows:
         await db.execute(insert(OutgoingReply), rows)
-    return len(rows)
+    return len(rows) + await notice_outbox.add(db, elsewhere, now)

@@ -5,11 +5,12 @@ sessions, screenings, processed updates), `storage/replies.py` (the outbox of re
 `storage/places.py` (the directory of places to apply), `storage/booking.py` (appointments,
 slot counters, the reminder outbox, booking drafts), `storage/staff.py` (the staff web's
 accounts, login attempts, audit log and calendar feeds), `storage/whatsapp.py` (the WhatsApp
-front end's id counter, processed messages, per-chat state, reply outbox and status callbacks).
+front end's id counter, processed messages, per-chat state, reply outbox and status callbacks),
+`storage/notices.py` (the center's notices to citizens of other channels than Telegram).
 """
 
 from __future__ import annotations
 
-from storage import booking, conversation, places, replies, staff, whatsapp
+from storage import booking, conversation, notices, places, replies, staff, whatsapp
 
-__all__ = ["booking", "conversation", "places", "replies", "staff", "whatsapp"]
+__all__ = ["booking", "conversation", "notices", "places", "replies", "staff", "whatsapp"]

@@ -28,6 +28,7 @@ from aiohttp import web
 from sqlalchemy.exc import IntegrityError, OperationalError
 from sqlalchemy.ext.asyncio import AsyncEngine
 
+from booking import notice_outbox
 from booking.sender import ReminderSender
 from booking.settings import BookingSettings
 from bot import store as bot_store
@@ -39,6 +40,7 @@ from whatsapp import store
 from whatsapp.client import UNREACHABLE, GraphClient
 from whatsapp.delivery import Delivery, Pending
 from whatsapp.inbound import Incoming, Status, read_delivery
+from whatsapp.notices import NoticeSender
 from whatsapp.reminders import WhatsAppTransport
 from whatsapp.settings import WhatsAppSettings
 from whatsapp.signature import is_signed
@@ -53,7 +55,8 @@ HOUSEKEEPING_SECONDS: Final = 600.0
 
 
 class WhatsAppFrontEnd:
-    """The webhook, the outbox delivery, the reminder sender and housekeeping of one process."""
+    """The webhook, the outbox delivery, the reminder sender, the staff notices' hand-over and
+    housekeeping of one process."""
 
     def __init__(
         self,
@@ -84,7 +87,9 @@ class WhatsAppFrontEnd:
             clock=clock,
             channel="whatsapp",
         )
+        self.notices = NoticeSender(self.sessionmaker, self.delivery, settings, clock=clock)
         self.with_reminders = reminders
+        """Run the reminder sender and the staff notices' hand-over (off in most tests)."""
         self._locks: dict[str, tuple[asyncio.Lock, int]] = {}
         self._stop = asyncio.Event()
         self._tasks: list[asyncio.Task[None]] = []
@@ -114,6 +119,7 @@ class WhatsAppFrontEnd:
             self._tasks.append(
                 asyncio.create_task(self.sender.run(self._stop), name="wa-reminders")
             )
+            self._tasks.append(asyncio.create_task(self.notices.run(self._stop), name="wa-notices"))
 
     async def stop(self) -> None:
         self._stop.set()
@@ -262,6 +268,7 @@ class WhatsAppFrontEnd:
                 async with self.sessionmaker() as db, db.begin():
                     now = self.clock()
                     await store.forget_old(db, now, self.settings.retention_days)
+                    await notice_outbox.forget_settled(db, now)
                     await bot_store.purge_stale(db, now, self.settings.retention_days)
             except Exception:
                 log.exception("WhatsApp housekeeping failed; trying again later")

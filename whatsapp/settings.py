@@ -13,7 +13,7 @@ GRAPH_API_BASE_URL = "https://graph.facebook.com"
 
 class WhatsAppSettings(BaseSettings):
     """The Cloud API account (token, phone number id, app secret, verify token), where the
-    webhook listens, and the approved reminder template (see whatsapp/README.md)."""
+    webhook listens, and the approved reminder and notice templates (see whatsapp/README.md)."""
 
     model_config = SettingsConfigDict(
         env_prefix="WHATSAPP_",
@@ -43,6 +43,14 @@ class WhatsAppSettings(BaseSettings):
     reminder_template: str = Field(default="komek_visit_reminder", pattern=r"^[a-z0-9_]{1,512}$")
     """The approved template reminders go as outside the 24-hour window; its three body
     parameters are the visit's time, the place's name and its address."""
+    notice_cancelled_template: str = Field(
+        default="komek_visit_cancelled", pattern=r"^[a-z0-9_]{1,512}$"
+    )
+    """The approved template telling, outside the 24-hour window, that the center cancelled a
+    visit or closed its day; body parameters: the place's name, the visit's time, its phone."""
+    notice_moved_template: str = Field(default="komek_visit_moved", pattern=r"^[a-z0-9_]{1,512}$")
+    """The approved template telling, outside the window, that the center moved a visit; body
+    parameters: the place's name, the old time, the new time, the place's phone."""
     template_languages: dict[str, str] = {"kk": "kk", "ru": "ru"}
     """The template's language code per user language (as approved in WhatsApp Manager)."""
     window_hours: float = Field(default=23.5, gt=0, le=24)
