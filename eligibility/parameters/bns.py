@@ -27,6 +27,7 @@ from pathlib import Path
 
 from eligibility.calendar import quarter_end, quarter_start
 from eligibility.household import Region
+from eligibility.parameters import csv_tables
 from eligibility.parameters.csv_tables import TableError, parse_amount, write_atomically
 from eligibility.parameters.regional import BUNDLED_DIR, operator_dir
 
@@ -199,29 +200,14 @@ def parse_table(text: str, origin: str) -> list[SubsistenceFigure]:
 def merge(
     existing: Iterable[SubsistenceFigure], incoming: Sequence[SubsistenceFigure], origin: str
 ) -> tuple[list[SubsistenceFigure], int]:
-    """New figures to add, and how many were already present identically.
-
-    A (region, period) already known with a different figure is an error: a correction is an
-    explicit edit of the data file, never a silent overwrite.
-    """
-    known = {(f.area, f.period): f for f in existing}
-    new: list[SubsistenceFigure] = []
-    problems: list[str] = []
-    same = 0
-    for figure in incoming:
-        old = known.get((figure.area, figure.period))
-        if old is None:
-            new.append(figure)
-        elif old == figure:
-            same += 1
-        else:
-            problems.append(
-                f"{figure.area} {figure.period}: already loaded with different figures "
-                f"({','.join(old.as_csv_row())})"
-            )
-    if problems:
-        raise TableError(origin, problems)
-    return new, same
+    """New figures to add, and how many were already present identically (csv_tables.merge)."""
+    return csv_tables.merge(
+        existing,
+        incoming,
+        origin,
+        key=lambda f: (f.area, f.period),
+        label=lambda f: f"{f.area} {f.period}",
+    )
 
 
 def write_table(path: Path, figures: Iterable[SubsistenceFigure]) -> None:

@@ -11,9 +11,10 @@ import csv
 import io
 import os
 import tempfile
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Hashable, Iterable, Sequence
 from decimal import Decimal, InvalidOperation
 from pathlib import Path
+from typing import Protocol, TypeVar
 
 MAX_AMOUNT = Decimal("100000000")
 CENT = Decimal("0.01")
@@ -75,3 +76,43 @@ def write_atomically(path: Path, header: Sequence[str], rows: Iterable[Sequence[
     except BaseException:
         Path(tmp).unlink(missing_ok=True)
         raise
+
+
+class TableRow(Protocol):
+    def as_csv_row(self) -> list[str]: ...
+
+
+Row = TypeVar("Row", bound=TableRow)
+
+
+def merge(
+    existing: Iterable[Row],
+    incoming: Sequence[Row],
+    origin: str,
+    *,
+    key: Callable[[Row], Hashable],
+    label: Callable[[Row], str],
+) -> tuple[list[Row], int]:
+    """New rows to add, and how many were already present identically.
+
+    A row whose `key` (region and period) is already known with different figures is an
+    error: a correction is an explicit edit of the data file, never a silent overwrite.
+    """
+    known = {key(row): row for row in existing}
+    new: list[Row] = []
+    problems: list[str] = []
+    same = 0
+    for row in incoming:
+        old = known.get(key(row))
+        if old is None:
+            new.append(row)
+        elif old == row:
+            same += 1
+        else:
+            problems.append(
+                f"{label(row)}: already loaded with different figures "
+                f"({','.join(old.as_csv_row())})"
+            )
+    if problems:
+        raise TableError(origin, problems)
+    return new, same

@@ -18,6 +18,7 @@ from pathlib import Path
 
 from eligibility.calendar import parse_quarter_label, quarter_label
 from eligibility.household import Region
+from eligibility.parameters import csv_tables
 from eligibility.parameters.csv_tables import TableError, parse_amount, write_atomically
 
 COLUMNS = ("region", "quarter", "subsistence_minimum", "median_income", "poverty_line", "source")
@@ -149,29 +150,14 @@ def parse_table(text: str, origin: str, *, median_required: MedianRequired) -> l
 def merge(
     existing: Iterable[RegionalRow], incoming: Sequence[RegionalRow], origin: str
 ) -> tuple[list[RegionalRow], int]:
-    """New rows to add, and how many were already present identically.
-
-    A (region, quarter) already known with different figures is an error: corrections need an
-    explicit edit of the data file, not a silent overwrite.
-    """
-    known = {(r.region, r.quarter): r for r in existing}
-    new: list[RegionalRow] = []
-    problems: list[str] = []
-    same = 0
-    for row in incoming:
-        old = known.get((row.region, row.quarter))
-        if old is None:
-            new.append(row)
-        elif old == row:
-            same += 1
-        else:
-            problems.append(
-                f"{row.region.value} {quarter_label(row.quarter)}: already loaded with "
-                f"different figures ({','.join(old.as_csv_row())})"
-            )
-    if problems:
-        raise TableError(origin, problems)
-    return new, same
+    """New rows to add, and how many were already present identically (csv_tables.merge)."""
+    return csv_tables.merge(
+        existing,
+        incoming,
+        origin,
+        key=lambda r: (r.region, r.quarter),
+        label=lambda r: f"{r.region.value} {quarter_label(r.quarter)}",
+    )
 
 
 def write_table(path: Path, rows: Iterable[RegionalRow]) -> None:
