@@ -1,6 +1,6 @@
 """Command line: `python -m eligibility screen [FILE]` and `python -m eligibility params ...`.
 
-The screen command is a public contract (shared/spec/screening-contract.md): household JSON in,
+The screen command is a public contract (docs/screening-contract.md): household JSON in,
 one JSON result out, exit 0; on invalid input exit 2, every bad field named on stderr, nothing
 on stdout.
 """

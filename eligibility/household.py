@@ -1,7 +1,7 @@
 """The household a screening is asked about: the input half of the public JSON contract.
 
 Strict on purpose: other programs send us JSON, and a misspelt field or value must be an error
-they see, not a silently ignored answer (see shared/spec/screening-contract.md).
+they see, not a silently ignored answer (see docs/screening-contract.md).
 """
 
 from __future__ import annotations
