@@ -53,19 +53,14 @@ from aiogram.exceptions import (
     TelegramRetryAfter,
     TelegramServerError,
 )
-from aiogram.methods import AnswerCallbackQuery, TelegramMethod
+from aiogram.methods import TelegramMethod
 from sqlalchemy import Table, bindparam, func, insert, or_, select, update
 from sqlalchemy.exc import DBAPIError
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession
 
 from bot import metrics, store
 from bot.privacy import chat_ref
-from bot.telegram_session import (
-    PreparedCall,
-    call_ignoring_answer,
-    prepare_call,
-    send_prepared,
-)
+from bot.telegram_session import PreparedCall, prepare_call, send_prepared
 from storage.base import is_locked, utc_now
 from storage.booking import Reminder
 from storage.replies import OutgoingReply
@@ -133,9 +128,6 @@ class TurnReplies:
         self.chat_id = chat_id
         self.after_message_id = after_message_id
         self.calls: list[tuple[PreparedCall, bool]] = []
-        self.answers: list[AnswerCallbackQuery] = []
-        """Answers to button presses: sent at once after the commit, never stored (see
-        `ReplyDelivery.answer_now`)."""
         self.closed = False
 
     def add(self, method: TelegramMethod[Any], *, or_send: bool = False) -> None:
@@ -143,9 +135,6 @@ class TurnReplies:
         question; if the message cannot be edited, the text goes as a new message."""
         if self.closed:
             raise RuntimeError("a reply was added after the turn was committed")
-        if isinstance(method, AnswerCallbackQuery):
-            self.answers.append(method)
-            return
         self.calls.append((prepare_call(self.bot, method), or_send))
 
     def rows(self, worker_id: str, now: datetime, lease: timedelta) -> list[dict[str, Any]]:
@@ -195,7 +184,6 @@ class ReplyDelivery:
         self.delivered = 0
         self.marks: asyncio.Queue[dict[str, Any]] = asyncio.Queue()
         self._ephemeral = 0
-        self._answering: set[asyncio.Task[None]] = set()
         self._idle = asyncio.Event()
         self._idle.set()
 
@@ -240,25 +228,6 @@ class ReplyDelivery:
                 task = asyncio.create_task(self._serve_chat(item.chat_id))
                 self.tasks[item.chat_id] = task
                 self._idle.clear()
-
-    def answer_now(self, bot: Bot, answers: list[AnswerCallbackQuery]) -> None:
-        """Answer button presses at once, beside the chats' queues, after the turn committed.
-
-        An answer orders nothing (it stops the button's spinner and may show a toast), so it
-        does not wait behind the chat's messages, and the next question arrives one round trip
-        sooner; it is not stored either: lost with the process, Telegram stops the spinner by
-        itself. Failures are counted, never retried (a late answer is refused anyway)."""
-        for method in answers:
-            task = asyncio.create_task(self._answer(bot, method))
-            self._answering.add(task)
-            task.add_done_callback(self._answering.discard)
-
-    async def _answer(self, bot: Bot, method: AnswerCallbackQuery) -> None:
-        try:
-            await call_ignoring_answer(bot, method, timeout=self.send_timeout)
-        except Exception as error:
-            metrics.SEND_ERRORS.labels(code=_error_code(error)).inc()
-            log.info("a button answer failed (%s)", type(error).__name__)
 
     def say_now(self, bot: Bot, chat_id: int, method: TelegramMethod[Any]) -> None:
         """Send a call that could not be stored (the apology after a failed turn), in the chat's
@@ -612,8 +581,6 @@ class ReplyDelivery:
         with contextlib.suppress(TimeoutError):
             await asyncio.wait_for(self._idle.wait(), timeout)
             await asyncio.wait_for(self.marks.join(), timeout)
-            if self._answering:
-                await asyncio.wait_for(asyncio.gather(*self._answering), timeout)
         return self._idle.is_set() and self.marks.empty()
 
     async def close(self, timeout: float) -> None:

@@ -83,8 +83,6 @@ class UnitOfWork:
         finally:
             self._release()
         self.done = True
-        if self.replies is not None and self.replies.answers:
-            self.delivery.answer_now(self.replies.bot, self.replies.answers)
         self.delivery.submit(stored)
         for callback in self.on_commit:
             callback()
