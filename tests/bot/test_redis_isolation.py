@@ -81,18 +81,23 @@ async def test_a_long_turn_keeps_its_lock_and_a_dead_holders_lock_expires(
     redis_url: str, workers: list[RedisChatIsolation]
 ) -> None:
     entered = asyncio.Event()
+    # A 3 s time to live, renewed every second: a loaded CI machine may stall the loop for a
+    # moment, and the test is about renewal, not about how short the time to live can be.
+    holder, other = (RedisChatIsolation(redis_client(redis_url), ttl_seconds=3.0) for _ in "ab")
 
     async def slow() -> None:
-        async with workers[0].lock(key(7004)):
+        async with holder.lock(key(7004)):
             entered.set()
-            await asyncio.sleep(2.5)  # longer than the 1 s time to live: renewed meanwhile
+            await asyncio.sleep(4.5)  # longer than the time to live: renewed meanwhile
 
     task = asyncio.create_task(slow())
     await entered.wait()
     with pytest.raises(TimeoutError):
-        async with asyncio.timeout(2.0), workers[1].lock(key(7004)):
+        async with asyncio.timeout(4.0), other.lock(key(7004)):
             pass
     await task
+    await holder.close()
+    await other.close()
 
     # A worker killed while holding a lock: nobody renews it, it is gone after its TTL.
     dead = redis_client(redis_url)
